@@ -1,0 +1,43 @@
+# Wellness Connection portal. `make run` and `make test` work from a fresh clone with Python 3.11+, Node and npm.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+PORT ?= 5000
+
+.PHONY: install assets translations run test screenshots bench clean
+
+install: $(VENV)/.installed assets translations
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# htmx is installed with npm and copied here; never loaded from a CDN.
+static/vendor/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+assets: static/vendor/htmx.min.js
+
+translations: $(VENV)/.installed
+	$(FLASK) translate compile >/dev/null
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: install
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance/test .pytest_cache

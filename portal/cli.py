@@ -1,0 +1,86 @@
+"""Operator commands: `flask --app portal db upgrade | demo load | translate extract|update|compile`."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from portal.config import ROOT
+
+db_cli = AppGroup("db", help="Database schema (Alembic).")
+demo_cli = AppGroup("demo", help="Demonstration data.")
+translate_cli = AppGroup("translate", help="Interface translations (wraps pybabel).")
+
+
+def alembic_config():
+    """Alembic's configuration, pointed at migrations/ and the app's DATABASE_URL."""
+    from alembic.config import Config as AlembicConfig
+
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["database_url"] = current_app.config["DATABASE_URL"]
+    return config
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to REVISION (default: the newest)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(), revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database back to REVISION."""
+    from alembic import command
+
+    command.downgrade(alembic_config(), revision)
+
+
+@demo_cli.command("load")
+def demo_load() -> None:
+    """Load the demonstration programme; running it again adds nothing twice."""
+    from portal.demo import load_demo
+    from portal.extensions import db
+
+    report = load_demo(db.session)
+    for line in report:
+        click.echo(line)
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
+
+
+@translate_cli.command("extract")
+def translate_extract() -> None:
+    """Collect interface strings into translations/messages.pot."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", "translations/messages.pot", ".")
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract, then merge new strings into the French catalog."""
+    translate_extract()
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
+             "--ignore-obsolete")
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogs into .mo files (not committed)."""
+    _pybabel("compile", "-d", "translations", "--statistics")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    for group in (db_cli, demo_cli, translate_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,1 @@
+"""The outbox: features write Notification rows; the worker delivers them."""

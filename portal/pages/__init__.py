@@ -1,0 +1,32 @@
+"""Home, FAQ and the bare-root redirect."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+
+from portal.extensions import db
+from portal.i18n import current_lang, negotiate_lang
+from portal.sessions import services
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def root():
+    """Send visitors to their language: saved preference, cookie, then Accept-Language."""
+    response = redirect(url_for("pages.home", lang=negotiate_lang()))
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.get("/<lang:lang>/")
+def home():
+    """What the portal is, who it is for, the next sessions, and where to get help now."""
+    upcoming = services.next_sessions(db.session, limit=3)
+    return render_template("pages/home.html", upcoming=upcoming)
+
+
+@bp.get("/<lang:lang>/faq")
+def faq():
+    """Questions people ask, and the rules of engagement (long prose: one template per language)."""
+    return render_template(f"pages/faq_{current_lang()}.html")

@@ -1,0 +1,1 @@
+"""Registration for sessions: places, waiting list, cancellations."""

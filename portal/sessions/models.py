@@ -1,0 +1,96 @@
+"""The weekly peer-support sessions members register for."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+from portal.extensions import UTCDateTime, utcnow
+
+FORMATS = {
+    "peer_support": _l("Peer support"),
+    "compassion_rounds": _l("Compassion rounds"),
+    "psychological_first_aid": _l("Psychological first aid"),
+    "drop_in": _l("Drop-in"),
+}
+
+# One sentence on what each format is, shown on the session page.
+FORMAT_EXPLAINED = {
+    "peer_support": _l("A small group of colleagues talks through a shared theme, guided by a trained facilitator."),
+    "compassion_rounds": _l("A facilitator brings research and a story; the group reflects on what it means "
+                            "for their own work and life."),
+    "psychological_first_aid": _l("Practical, evidence-informed steps for looking after yourself and colleagues "
+                                  "after a hard event."),
+    "drop_in": _l("An open group with no set agenda: come as you are and bring what is on your mind."),
+}
+
+DELIVERY_LANGUAGES = {
+    "en": _l("English"),
+    "fr": _l("French"),
+    "bilingual": _l("Bilingual (English and French)"),
+}
+
+TOPICS = {
+    "burnout": _l("Burnout"),
+    "career": _l("Career and life in medicine"),
+    "grief": _l("Grief and loss"),
+    "imposter_syndrome": _l("Imposter syndrome"),
+    "happiness": _l("Happiness and well-being"),
+    "stress": _l("Stress"),
+    "self_care": _l("Self-care"),
+    "moral_distress": _l("Moral distress"),
+    "learners": _l("Medical learners"),
+    "difficult_events": _l("Difficult events"),
+}
+
+STATUSES = ("scheduled", "cancelled")
+MAX_CAPACITY = 30
+
+
+class SupportSession(SQLModel, table=True):
+    """One virtual session: bilingual title and description, a moderator, a time, at most 30 places."""
+
+    __tablename__ = "support_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title_en: str = Field(max_length=200)
+    title_fr: str = Field(default="", max_length=200)
+    description_en: str = Field(sa_column=Column(Text, nullable=False))
+    description_fr: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    format: str = Field(max_length=32, index=True)
+    # Topic slugs from TOPICS, stored as ",a,b," so one LIKE finds a topic on every backend.
+    topics: str = Field(default="", max_length=500)
+    language: str = Field(default="en", max_length=10, index=True)
+    moderator: str = Field(max_length=200)
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    capacity: int = Field(default=MAX_CAPACITY, ge=1, le=MAX_CAPACITY)
+    zoom_url: str = Field(default="", max_length=500)
+    status: str = Field(default="scheduled", max_length=16, index=True)
+    series_key: str | None = Field(default=None, max_length=64, index=True)
+    series_part: int | None = Field(default=None)
+    ics_sequence: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+    @property
+    def topic_list(self) -> list[str]:
+        """The topic slugs, in stored order."""
+        return [t for t in self.topics.split(",") if t]
+
+    @staticmethod
+    def pack_topics(slugs: list[str]) -> str:
+        """Store topic slugs in the ",a,b," form the listing filter searches."""
+        return "," + ",".join(slugs) + "," if slugs else ""
+
+    @property
+    def is_cancelled(self) -> bool:
+        """Whether staff cancelled it."""
+        return self.status == "cancelled"
+
+    @property
+    def is_published_in_french(self) -> bool:
+        """French title and description are both present (required to publish)."""
+        return bool(self.title_fr.strip() and self.description_fr.strip())

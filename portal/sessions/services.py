@@ -1,0 +1,198 @@
+"""Finding sessions: the listing's filters, places left, and single-session look-ups. No flask.request here."""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from portal.extensions import utcnow
+from portal.i18n import EASTERN
+from portal.registrations.models import Registration
+from portal.sessions.models import DELIVERY_LANGUAGES, FORMATS, TOPICS, SupportSession
+
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass
+class ListingFilters:
+    """The listing's GET filters, already checked: every value here is safe to use."""
+
+    format: str = ""
+    topic: str = ""
+    language: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    page: int = 1
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the list."""
+        return bool(self.format or self.topic or self.language or self.date_from or self.date_to or self.q)
+
+    def as_args(self, **overrides) -> dict[str, str]:
+        """The filters as query arguments (for pagination links), empty ones left out."""
+        args = {
+            "format": self.format, "topic": self.topic, "language": self.language,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "", "q": self.q,
+        }
+        args.update({k: str(v) for k, v in overrides.items()})
+        return {k: v for k, v in args.items() if v}
+
+
+def parse_filters(args: Mapping[str, str]) -> ListingFilters:
+    """Check each GET filter; a bad value is dropped or corrected, with a message saying so."""
+    filters = ListingFilters()
+    messages = filters.messages
+    choice_fields = (("format", FORMATS, _l("That format does not exist, so it was ignored.")),
+                     ("topic", TOPICS, _l("That topic does not exist, so it was ignored.")),
+                     ("language", DELIVERY_LANGUAGES, _l("That language is not offered, so it was ignored.")))
+    for name, choices, message in choice_fields:
+        value = (args.get(name) or "").strip()
+        if value and value in choices:
+            setattr(filters, name, value)
+        elif value:
+            messages.append(message)
+    for name, attr in (("from", "date_from"), ("to", "date_to")):
+        value = (args.get(name) or "").strip()
+        if value:
+            try:
+                setattr(filters, attr, date.fromisoformat(value[:10]) if len(value) == 10 else None)
+            except ValueError:
+                pass
+            if getattr(filters, attr) is None:
+                messages.append(_l("Dates look like 2026-03-31; that date was ignored."))
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        filters.date_from, filters.date_to = filters.date_to, filters.date_from
+        messages.append(_l("The dates were the wrong way round, so they were swapped."))
+    q = " ".join((args.get("q") or "").split())
+    if len(q) > MAX_QUERY_LENGTH:
+        q = q[:MAX_QUERY_LENGTH]
+        messages.append(_l("The search was shortened to its first 200 characters."))
+    filters.q = q
+    page = (args.get("page") or "1").strip()
+    if page.isdigit() and 0 < int(page) < 100_000:
+        filters.page = int(page)
+    else:
+        messages.append(_l("That page does not exist, so the first page is shown."))
+    return filters
+
+
+@dataclass
+class ListedSession:
+    """A session with the places it has left, as the listing shows it."""
+
+    session: SupportSession
+    confirmed: int
+
+    @property
+    def places_left(self) -> int:
+        """Places not yet taken (never below zero)."""
+        return max(self.session.capacity - self.confirmed, 0)
+
+
+@dataclass
+class Listing:
+    """One page of results."""
+
+    items: list[ListedSession]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the results fill (at least one)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _confirmed_counts():
+    """A subquery: confirmed registrations per session."""
+    return (select(Registration.session_id, func.count().label("confirmed"))
+            .where(Registration.status == "confirmed")
+            .group_by(Registration.session_id).subquery())
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=EASTERN)
+
+
+def list_upcoming(db: Session, *, filters: ListingFilters, per_page: int, now: datetime | None = None) -> Listing:
+    """Upcoming sessions matching the filters, soonest first: two queries whatever the page size."""
+    now = now or utcnow()
+    conditions = [SupportSession.starts_at > now]
+    if filters.format:
+        conditions.append(SupportSession.format == filters.format)
+    if filters.topic:
+        conditions.append(SupportSession.topics.contains(f",{filters.topic},"))
+    if filters.language in ("en", "fr"):
+        conditions.append(SupportSession.language.in_((filters.language, "bilingual")))
+    elif filters.language:
+        conditions.append(SupportSession.language == filters.language)
+    if filters.date_from:
+        conditions.append(SupportSession.starts_at >= _day_start(filters.date_from))
+    if filters.date_to:
+        conditions.append(SupportSession.starts_at < _day_start(filters.date_to + timedelta(days=1)))
+    if filters.q:
+        for word in filters.q.split()[:10]:
+            pattern = f"%{_escape_like(word)}%"
+            conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in (
+                SupportSession.title_en, SupportSession.title_fr, SupportSession.description_en,
+                SupportSession.description_fr, SupportSession.moderator))))
+
+    total = db.exec(select(func.count()).select_from(SupportSession).where(*conditions)).one()
+    pages = max(1, math.ceil(total / per_page))
+    if filters.page > pages:
+        filters.page = pages
+        filters.messages.append(_l("That page does not exist, so the last page is shown."))
+    counts = _confirmed_counts()
+    rows = db.exec(
+        select(SupportSession, func.coalesce(counts.c.confirmed, 0))
+        .outerjoin(counts, counts.c.session_id == SupportSession.id)
+        .where(*conditions)
+        .order_by(SupportSession.starts_at, SupportSession.id)
+        .offset((filters.page - 1) * per_page).limit(per_page)
+    ).all()
+    items = [ListedSession(session=s, confirmed=c) for s, c in rows]
+    return Listing(items=items, total=total, page=filters.page, per_page=per_page)
+
+
+def next_sessions(db: Session, *, limit: int = 3, now: datetime | None = None) -> list[ListedSession]:
+    """The next few scheduled sessions, for the home page."""
+    filters = ListingFilters()
+    listing = list_upcoming(db, filters=filters, per_page=limit * 2, now=now)
+    return [item for item in listing.items if not item.session.is_cancelled][:limit]
+
+
+def get_session(db: Session, session_id: int) -> ListedSession | None:
+    """One session with its confirmed count, or None."""
+    counts = _confirmed_counts()
+    row = db.exec(
+        select(SupportSession, func.coalesce(counts.c.confirmed, 0))
+        .outerjoin(counts, counts.c.session_id == SupportSession.id)
+        .where(SupportSession.id == session_id)
+    ).first()
+    return ListedSession(session=row[0], confirmed=row[1]) if row else None
+
+
+def group_by_day(items: list[ListedSession], zone=EASTERN) -> list[tuple[date, list[ListedSession]]]:
+    """Consecutive items grouped by their local date, keeping order."""
+    groups: list[tuple[date, list[ListedSession]]] = []
+    for item in items:
+        day = item.session.starts_at.astimezone(zone).date()
+        if groups and groups[-1][0] == day:
+            groups[-1][1].append(item)
+        else:
+            groups.append((day, [item]))
+    return groups

@@ -1,0 +1,187 @@
+"""Shared fixtures: a fresh app and database per test, factories, and service/browser gating."""
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime, timedelta, timezone
+from itertools import count
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import SQLModel
+
+from portal import create_app
+from portal.config import TestConfig
+from portal.extensions import db as portal_db
+from portal.i18n import EASTERN
+
+REQUIRE_ALL = os.environ.get("PORTAL_REQUIRE_ALL") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a service or browser test with a reason, or fail it when PORTAL_REQUIRE_ALL=1 (CI)."""
+    if REQUIRE_ALL:
+        pytest.fail(f"PORTAL_REQUIRE_ALL=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    """The configuration for this test's app; tests may tweak it before `app` is built."""
+    return TestConfig(tmp_path)
+
+
+@pytest.fixture
+def app(app_config):
+    """A fresh app over a fresh SQLite database, migrated to the models' schema."""
+    application = create_app(app_config)
+    with application.app_context():
+        SQLModel.metadata.create_all(portal_db.engine)
+    yield application
+    with application.app_context():
+        portal_db.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """The database session of an app context that stays open for the test."""
+    with app.app_context():
+        yield portal_db.session
+
+
+_numbers = count(1)
+
+
+@pytest.fixture
+def make_session(db):
+    """Factory: a SupportSession starting `days` ahead at `hour` Eastern (defaults: in 7 days, 19:00)."""
+    from portal.sessions.models import SupportSession
+
+    def _make(*, days: float = 7, hour: int = 19, minutes: int = 60, commit: bool = True, **fields):
+        n = next(_numbers)
+        day = (datetime.now(timezone.utc).astimezone(EASTERN) + timedelta(days=days)).date()
+        starts = fields.pop("starts_at", None) or datetime(day.year, day.month, day.day, hour, tzinfo=EASTERN)
+        topics = fields.pop("topics", ["stress"])
+        values = dict(title_en=f"Session {n}", title_fr=f"Séance {n}", description_en=f"About session {n}.",
+                      description_fr=f"À propos de la séance {n}.", format="peer_support", language="en",
+                      moderator="Dr. Test Moderator", capacity=30, zoom_url=f"https://zoom.example.invalid/j/{n}")
+        values.update(fields)
+        session = SupportSession(**values, topics=SupportSession.pack_topics(topics), starts_at=starts,
+                                 ends_at=starts + timedelta(minutes=minutes))
+        db.add(session)
+        if commit:
+            db.commit()
+        return session
+
+    return _make
+
+
+@pytest.fixture
+def make_user(db):
+    """Factory: a verified member (or staff with is_staff=True)."""
+    from argon2 import PasswordHasher
+
+    from portal.accounts.models import User
+
+    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    hashed = hasher.hash("correct horse battery staple")
+
+    def _make(**fields):
+        n = next(_numbers)
+        values = dict(email=f"member{n}@example.org", password_hash=hashed, first_name=f"Member{n}",
+                      last_name="Tester", cma_id=str(100000 + n), category="resident", province="ON",
+                      locale="en", email_verified_at=datetime.now(timezone.utc))
+        values.update(fields)
+        user = User(**values)
+        db.add(user)
+        db.commit()
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in on the test client (sets the Flask-Login session directly)."""
+
+    def _login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def query_counter(app):
+    """Counts SQL statements run while the returned list is being collected."""
+    statements: list[str] = []
+
+    def _listen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = portal_db.engine
+    event.listen(engine, "before_cursor_execute", _listen)
+    yield statements
+    event.remove(engine, "before_cursor_execute", _listen)
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database for this test (from PORTAL_TEST_DATABASE_URL), dropped afterwards."""
+    base = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not base:
+        skip_or_fail("PORTAL_TEST_DATABASE_URL is not set (no PostgreSQL to test against)")
+    import uuid
+
+    import psycopg
+
+    name = f"portal_test_{uuid.uuid4().hex[:12]}"
+    admin_url = base.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        skip_or_fail(f"PostgreSQL at PORTAL_TEST_DATABASE_URL is unreachable: {exc}")
+    scheme, rest = admin_url.split("://", 1)
+    host_part = rest.rsplit("/", 1)[0] if "/" in rest else rest
+    yield f"{scheme}://{host_part}/{name}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def redis_url():
+    """PORTAL_TEST_REDIS_URL, checked reachable and flushed before the test."""
+    url = os.environ.get("PORTAL_TEST_REDIS_URL")
+    if not url:
+        skip_or_fail("PORTAL_TEST_REDIS_URL is not set (no Redis to test against)")
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        client.flushdb()
+    except redis.ConnectionError as exc:
+        skip_or_fail(f"Redis at PORTAL_TEST_REDIS_URL is unreachable: {exc}")
+    yield url
+    client.flushdb()
+    client.close()
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, if installed."""
+    return shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)

@@ -1,0 +1,184 @@
+"""The public listing: grouping, filters (good and bad), htmx fragment, pagination, constant query count."""
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+
+from portal.registrations.models import Registration
+
+
+def html_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_listing_groups_upcoming_sessions_by_date_with_the_facts(client, make_session, make_user, db):
+    first = make_session(days=3, title_en="Imposter syndrome", moderator="Dr. Daniela Isfan", capacity=5)
+    make_session(days=3, hour=12, title_en="Noon drop-in", format="drop_in", language="bilingual")
+    make_session(days=5, title_en="Later one")
+    make_session(days=-2, title_en="Already happened")
+    for _ in range(2):
+        db.add(Registration(session_id=first.id, user_id=make_user().id, status="confirmed"))
+    db.add(Registration(session_id=first.id, user_id=make_user().id, status="waitlisted", waitlist_position=1))
+    db.commit()
+
+    html = html_of(client.get("/en/sessions"))
+    assert "3 sessions found" in html
+    assert "Already happened" not in html
+    assert html.count('class="day__heading"') == 2
+    assert html.index(">Noon drop-in</a>") < html.index(">Imposter syndrome</a>") < html.index(">Later one</a>")
+    assert "Dr. Daniela Isfan" in html
+    assert "7:00\u202fp.m. ET" in html
+    assert "3 places left" in html  # 5 places, 2 confirmed; the waitlisted one takes no place
+    assert "Bilingual (English and French)" in html
+
+
+def test_full_and_cancelled_sessions_say_so(client, make_session, make_user, db):
+    full = make_session(capacity=1, title_en="Tiny")
+    db.add(Registration(session_id=full.id, user_id=make_user().id, status="confirmed"))
+    db.commit()
+    make_session(title_en="Called off", status="cancelled")
+    html = html_of(client.get("/en/sessions"))
+    assert "Full: waiting list open" in html
+    assert "Cancelled" in html
+
+
+def test_french_listing_uses_french_titles_and_times(client, make_session):
+    make_session(title_en="English title", title_fr="Titre français")
+    make_session(title_en="Only English", title_fr="")
+    html = html_of(client.get("/fr/sessions"))
+    assert "Titre français" in html and "English title" not in html
+    assert '<span lang="en">Only English</span>' in html
+    assert "19 h 00 HE" in html
+    assert "2 séances trouvées" in html
+
+
+@pytest.mark.parametrize(("query", "expected", "absent"), [
+    ("format=drop_in", ["Drop"], ["Rounds", "Peer"]),
+    ("topic=grief", ["Peer"], ["Drop", "Rounds"]),
+    ("language=fr", ["Rounds", "Drop"], ["Peer"]),  # French sessions and bilingual ones
+    ("language=bilingual", ["Drop"], ["Peer", "Rounds"]),
+    ("q=happiness", ["Rounds"], ["Peer", "Drop"]),
+    ("q=bonheur", ["Rounds"], ["Peer", "Drop"]),  # searches the French text too
+    ("q=isfan", ["Peer"], ["Rounds", "Drop"]),  # and the moderator
+    ("q=100%25", [], ["Peer", "Rounds", "Drop"]),  # LIKE wildcards are literal
+])
+def test_filters_narrow_the_results(client, make_session, query, expected, absent):
+    make_session(days=2, title_en="Peer", format="peer_support", topics=["grief"], moderator="Dr. Isfan")
+    make_session(days=3, title_en="Rounds", format="compassion_rounds", language="fr", topics=["happiness"],
+                 description_en="On happiness", description_fr="Sur le bonheur")
+    make_session(days=4, title_en="Drop", format="drop_in", language="bilingual")
+    html = html_of(client.get(f"/en/sessions?{query}"))
+    for title in expected:
+        assert f">{title}</a>" in html
+    for title in absent:
+        assert f">{title}</a>" not in html
+
+
+def test_date_filters_use_eastern_dates(client, make_session):
+    inside = make_session(days=10, title_en="Inside")
+    make_session(days=20, title_en="Outside")
+    day = inside.starts_at.astimezone(__import__("portal.i18n", fromlist=["EASTERN"]).EASTERN).date()
+    html = html_of(client.get(f"/en/sessions?from={day}&to={day}"))
+    assert ">Inside</a>" in html and ">Outside</a>" not in html
+
+
+def test_empty_result_says_so_and_offers_to_clear(client, make_session):
+    make_session()
+    html = html_of(client.get("/en/sessions?q=nothing-matches-this"))
+    assert "No upcoming session matches these filters." in html
+    assert 'href="/en/sessions">Clear the filters' in html
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("format=knitting", "That format does not exist"),
+    ("topic=%3Cscript%3E", "That topic does not exist"),
+    ("language=de", "That language is not offered"),
+    ("from=31-12-2026", "Dates look like 2026-03-31"),
+    ("to=2026-02-30", "Dates look like 2026-03-31"),
+    ("page=-1", "That page does not exist, so the first page is shown"),
+    ("page=abc", "That page does not exist, so the first page is shown"),
+    ("page=99", "That page does not exist, so the last page is shown"),
+    ("q=" + "x" * 5000, "shortened to its first 200 characters"),
+    ("from=2027-05-01&to=2027-01-01", "wrong way round"),
+])
+def test_bad_filter_values_are_corrected_with_a_message(client, make_session, query, message):
+    make_session()
+    response = client.get(f"/en/sessions?{query}")
+    assert response.status_code == 200
+    assert message in html_of(response)
+
+
+def test_bad_filter_message_in_french(client):
+    assert "Ce format n'existe pas" in unescape(html_of(client.get("/fr/sessions?format=tricot")))
+
+
+def test_search_text_is_escaped(client, make_session):
+    make_session()
+    html = html_of(client.get('/en/sessions?q=%3Cscript%3Ealert(1)%3C/script%3E'))
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)" in html
+
+
+def test_htmx_request_gets_only_the_results_fragment(client, make_session):
+    make_session(title_en="Fragment me")
+    full = client.get("/en/sessions?format=peer_support")
+    fragment = client.get("/en/sessions?format=peer_support", headers={"HX-Request": "true"})
+    assert "HX-Request" in full.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
+    assert "<html" in html_of(full) and "<form" in html_of(full)
+    body = html_of(fragment)
+    assert body.lstrip().startswith('<section id="results"')
+    assert "<html" not in body and "<form" not in body
+    assert "Fragment me" in body
+    assert len(body) < len(html_of(full)) / 2
+
+
+@pytest.mark.parametrize("header", ["HX-Boosted", "HX-History-Restore-Request"])
+def test_boosted_and_history_restore_requests_get_the_full_page(client, header):
+    response = client.get("/en/sessions", headers={"HX-Request": "true", header: "true"})
+    assert "<html" in html_of(response)
+
+
+def test_filter_form_works_without_javascript_and_is_htmx_enhanced(client):
+    html = html_of(client.get("/en/sessions"))
+    assert '<form class="filters" method="get" action="/en/sessions"' in html
+    for attribute in ('hx-get="/en/sessions"', 'hx-push-url="true"', 'hx-indicator="#results-loading"',
+                      'hx-target="#results"'):
+        assert attribute in html
+    assert 'aria-live="polite"' in html
+
+
+def test_pagination_keeps_filters(client, make_session, app):
+    app.config["SESSIONS_PER_PAGE"] = 2
+    for day in range(1, 6):
+        make_session(days=day, format="drop_in")
+    html = html_of(client.get("/en/sessions?format=drop_in"))
+    assert "Page 1 of 3" in html
+    assert 'href="/en/sessions?format=drop_in&amp;page=2"' in html
+    page3 = html_of(client.get("/en/sessions?format=drop_in&page=3"))
+    assert "Page 3 of 3" in page3 and 'rel="prev"' in page3 and 'rel="next"' not in page3
+
+
+def _select_count(statements):
+    return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+
+def test_listing_runs_a_constant_number_of_queries(client, make_session, make_user, db, query_counter):
+    def measure():
+        query_counter.clear()
+        assert client.get("/en/sessions").status_code == 200
+        return _select_count(query_counter)
+
+    for day in range(10):
+        make_session(days=1 + day / 10, commit=False)
+    db.commit()
+    small = measure()
+    user = make_user()
+    for n in range(490):
+        session = make_session(days=1 + n / 100, commit=False)
+        if n % 7 == 0:
+            db.flush()
+            db.add(Registration(session_id=session.id, user_id=user.id, status="confirmed"))
+    db.commit()
+    large = measure()
+    assert small == large == 2  # one count, one page of sessions with their places

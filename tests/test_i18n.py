@@ -1,0 +1,110 @@
+"""The bilingual frame: prefixes, negotiation, the other-language link, Babel formatting, a complete catalog."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+import pytest
+from babel.messages.pofile import read_po
+
+from portal.config import ROOT
+from portal.i18n import format_session_time, zone_for
+
+PAGES = ["/", "/sessions", "/faq", "/help"]
+
+
+def test_root_redirects_by_accept_language(client):
+    response = client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/fr/")
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_root_prefers_cookie_over_accept_language(client):
+    client.set_cookie("lang", "en")
+    response = client.get("/", headers={"Accept-Language": "fr"})
+    assert response.headers["Location"].endswith("/en/")
+
+
+def test_visiting_a_language_remembers_it(client):
+    client.get("/fr/faq")
+    response = client.get("/", headers={"Accept-Language": "en"})
+    assert response.headers["Location"].endswith("/fr/")
+
+
+def test_root_defaults_to_english(client):
+    assert client.get("/").headers["Location"].endswith("/en/")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_declares_language_and_links_to_the_other(client, lang, page):
+    response = client.get(f"/{lang}{page}?format=drop_in")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+    other = "fr" if lang == "en" else "en"
+    assert f'href="/{other}{page}?format=drop_in"' in html
+    assert 'class="skip-link" href="#main"' in html
+    assert f'href="/{lang}/help"' in html  # "Get help now" in the header
+    assert "988" in html and "911" in html  # footer crisis line
+
+
+@pytest.mark.parametrize(("path", "expected"), [("/de/sessions", "We could not find that page"),
+                                                ("/fr/nulle-part", "Nous n'avons pas trouvé cette page"),
+                                                ("/en/nowhere", "We could not find that page")])
+def test_unknown_pages_get_a_404_in_the_right_language(client, path, expected):
+    response = client.get(path, headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert expected in response.get_data(as_text=True)
+
+
+def test_404_without_prefix_follows_accept_language(client):
+    response = client.get("/de/sessions", headers={"Accept-Language": "fr"})
+    assert response.status_code == 404
+    assert 'lang="fr"' in response.get_data(as_text=True)
+
+
+WINTER = datetime(2027, 1, 20, 0, 0, tzinfo=timezone.utc)   # 19:00 EST on Jan 19
+SUMMER = datetime(2027, 7, 20, 23, 0, tzinfo=timezone.utc)  # 19:00 EDT on Jul 20
+
+
+@pytest.mark.parametrize(("lang", "instant", "province", "expected"), [
+    ("en", WINTER, None, "7:00\u202fp.m. ET"),
+    ("en", SUMMER, None, "7:00\u202fp.m. ET"),
+    ("fr", WINTER, None, "19 h 00 HE"),
+    ("fr", SUMMER, "BC", "16 h 00 HP"),
+    ("en", WINTER, "NL", "8:30\u202fp.m. NT"),
+])
+def test_times_are_formatted_by_babel_with_the_zone(app, lang, instant, province, expected):
+    with app.test_request_context(f"/{lang}/"):
+        app.preprocess_request()
+        value = format_session_time(instant, zone_for(province))
+    # Babel puts a narrow no-break space before a.m./p.m.; accept a plain one too.
+    assert value.replace(" ", "\u202f") == expected.replace(" ", "\u202f")
+
+
+def test_french_catalog_is_complete():
+    po = ROOT / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale="fr")
+    untranslated = [m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple)
+                                                         else m.string)]
+    fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
+    assert not untranslated, f"untranslated: {untranslated}"
+    assert not fuzzy, f"fuzzy: {fuzzy}"
+
+
+def test_catalog_covers_every_string_in_the_code(tmp_path):
+    """Extracting again finds nothing the French catalog lacks (so no page shows English by accident)."""
+    pot = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
+                    "-o", str(pot), "."], cwd=ROOT, check=True, capture_output=True)
+    with pot.open("rb") as handle:
+        extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    po = ROOT / "translations" / "fr" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as handle:
+        known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle, locale="fr") if m.id}
+    assert extracted - known == set()
+
