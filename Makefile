@@ -37,7 +37,7 @@ test: install
 	$(BIN)/pytest
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench.listing
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance/test .pytest_cache

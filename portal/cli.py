@@ -55,6 +55,11 @@ def demo_load() -> None:
         click.echo(line)
 
 
+# Babel skips folders starting with "_" by default, which would miss templates/_macros/.
+EXTRACT_ARGS = ("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+                "--ignore-dirs", ".* node_modules __pycache__")
+
+
 def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
@@ -62,8 +67,7 @@ def _pybabel(*args: str) -> None:
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Collect interface strings into translations/messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "-o", "translations/messages.pot", ".")
+    _pybabel(*EXTRACT_ARGS, "-o", "translations/messages.pot", ".")
 
 
 @translate_cli.command("update")

@@ -1,0 +1,1 @@
+"""Benchmarks: they print figures and ratios against a bare Flask route measured in the same run. Not tests."""
