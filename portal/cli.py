@@ -64,16 +64,20 @@ def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
 
+def _extract() -> None:
+    _pybabel(*EXTRACT_ARGS, "-o", "translations/messages.pot", ".")
+
+
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Collect interface strings into translations/messages.pot."""
-    _pybabel(*EXTRACT_ARGS, "-o", "translations/messages.pot", ".")
+    _extract()
 
 
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract, then merge new strings into the French catalog."""
-    translate_extract()
+    _extract()
     _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
              "--ignore-obsolete")
 
