@@ -89,6 +89,8 @@ def negotiate_lang() -> str:
 
 def select_locale() -> str:
     """Flask-Babel locale selector: en_CA or fr_CA (catalogs fall back to en / fr)."""
+    if not has_request_context():
+        return BABEL_LOCALES["en"]  # workers and the CLI choose with force_locale()
     return BABEL_LOCALES[current_lang()]
 
 

@@ -19,7 +19,7 @@ from portal.notifications.kinds import EmailContent, email_kind
 from portal.notifications.models import Notification
 from portal.registrations.invites import invite_attachment, session_page_url
 from portal.registrations.models import Registration
-from portal.registrations.outbox import payload_of, start_stamp
+from portal.registrations.outbox import payload_of, scheduled_start
 from portal.sessions.models import SupportSession
 
 
@@ -144,7 +144,7 @@ def _reminder(notification: Notification, db: Session, *, template: str, subject
         return None
     session = subject.session
     # Moved since the reminder was scheduled (the new time has its own reminders), or already started.
-    if payload_of(notification).get("starts_at") != start_stamp(session) or session.starts_at <= utcnow():
+    if scheduled_start(notification) != session.starts_at or session.starts_at <= utcnow():
         return None
     title = localized(session, "title")
     return EmailContent(subject=subject_line % {"title": title}, template=template,

@@ -7,7 +7,7 @@ fresh reminders and its builders skip the old ones.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import update
 from sqlmodel import Session, select
@@ -26,7 +26,7 @@ KINDS = ("registration_confirmed", "waitlisted", "promoted", "cancellation_confi
 
 def start_stamp(session: SupportSession) -> str:
     """The start time as reminders record it (ISO 8601, UTC), to notice later that the session moved."""
-    return session.starts_at.isoformat()
+    return session.starts_at.astimezone(timezone.utc).isoformat()
 
 
 def _notify(db: Session, kind: str, registration: Registration, member: User, session: SupportSession, *,
@@ -81,6 +81,14 @@ def reschedule_reminders(db: Session, session: SupportSession, *, now: datetime)
     for registration, member in rows:
         schedule_reminders(db, registration, member, session, now=now)
     return len(rows)
+
+
+def scheduled_start(notification: Notification) -> datetime | None:
+    """The start time a reminder was scheduled for (None when missing or malformed)."""
+    try:
+        return datetime.fromisoformat(payload_of(notification)["starts_at"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def payload_of(notification: Notification) -> dict:
