@@ -100,12 +100,15 @@ def _change_status(registration: Registration, status: str, *, now: datetime, po
     registration.updated_at = now
 
 
-def fill_free_places(db: Session, session: SupportSession, *, now: datetime) -> list[Registration]:
+def fill_free_places(db: Session, session: SupportSession, *, now: datetime,
+                     confirmed: int | None = None) -> list[Registration]:
     """Give free places to the waiting list, first in line first, and tell each person at once.
 
-    Call with the session locked (inside register/cancel, or after staff raise the capacity).
+    Call with the session locked (inside register/cancel, or after staff raise the capacity); `confirmed` is
+    the count of confirmed places when the caller already has it.
     """
-    free = session.capacity - _count_confirmed(db, session.id)
+    confirmed = _count_confirmed(db, session.id) if confirmed is None else confirmed
+    free = session.capacity - confirmed
     if free <= 0:
         return []
     rows = db.exec(select(Registration, User).join(User, User.id == Registration.user_id)
@@ -157,12 +160,13 @@ def register(db: SessionSource = None, /, *, session_id: int, user: User,
         if registration is not None and registration.status != "cancelled":
             return Outcome(registration.status, registration)
         # Free places (say, after staff raised the capacity) go to the waiting list before any newcomer.
-        promoted = fill_free_places(tx, support_session, now=now)
+        confirmed = _count_confirmed(tx, session_id)
+        promoted = fill_free_places(tx, support_session, now=now, confirmed=confirmed)
         if registration is None:
             registration = Registration(session_id=session_id, user_id=member.id, status="", revision=-1,
                                         created_at=now)
             tx.add(registration)
-        if _count_confirmed(tx, session_id) < support_session.capacity:
+        if confirmed + len(promoted) < support_session.capacity:
             _change_status(registration, "confirmed", now=now)
             tx.flush()
             outbox.queue_place(tx, registration, member, support_session, now=now)

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (or `python -m bench`) runs every module here that has a main(). Not tests."""
