@@ -24,7 +24,7 @@ from portal.sessions.models import SupportSession
 
 
 @dataclass
-class Subject:
+class Facts:
     """What an email is about, loaded fresh when it is built."""
 
     registration: Registration
@@ -33,7 +33,7 @@ class Subject:
     lang: str
 
 
-def _load(notification: Notification, db: Session, *, status: str) -> Subject | None:
+def _load(notification: Notification, db: Session, *, status: str) -> Facts | None:
     """The registration in the given status, its session (not cancelled) and its member; else None."""
     registration = db.get(Registration, notification.registration_id) if notification.registration_id else None
     if registration is None or registration.status != status:
@@ -43,7 +43,7 @@ def _load(notification: Notification, db: Session, *, status: str) -> Subject | 
     if session is None or member is None or (session.is_cancelled and status != "cancelled"):
         return None
     lang = notification.locale if notification.locale in LANGUAGES else "en"
-    return Subject(registration, session, member, lang)
+    return Facts(registration, session, member, lang)
 
 
 def _when(start: datetime, zone) -> str:
@@ -62,56 +62,52 @@ def session_times(session: SupportSession, member: User) -> dict[str, str]:
     return times
 
 
-def _context(subject: Subject, *, with_zoom: bool) -> dict:
-    session = subject.session
+def _context(facts: Facts, *, with_zoom: bool) -> dict:
+    session = facts.session
     context = {
-        "first_name": subject.member.first_name, "title": localized(session, "title"),
-        "moderator": session.moderator, "page_url": session_page_url(session.id, subject.lang),
+        "first_name": facts.member.first_name, "title": localized(session, "title"),
+        "moderator": session.moderator, "page_url": session_page_url(session.id, facts.lang),
         "minutes": int((session.ends_at - session.starts_at).total_seconds() // 60),
         "zoom_url": session.zoom_url if with_zoom else "",
-        **session_times(session, subject.member),
+        **session_times(session, facts.member),
     }
     return context
 
 
-def _place_email(subject: Subject, *, template: str, subject_line: str) -> EmailContent:
-    invite = invite_attachment(subject.session, subject.registration, subject.member, lang=subject.lang,
+def _place_email(notification: Notification, db: Session, *, template: str,
+                 subject_line: str) -> EmailContent | None:
+    """A confirmed place: Zoom link and invite (METHOD:REQUEST). `subject_line` has a %(title)s."""
+    facts = _load(notification, db, status="confirmed")
+    if facts is None:
+        return None
+    invite = invite_attachment(facts.session, facts.registration, facts.member, lang=facts.lang,
                                method="REQUEST")
-    return EmailContent(subject=subject_line, template=template, context=_context(subject, with_zoom=True),
-                        attachments=[invite])
+    return EmailContent(subject=subject_line % {"title": localized(facts.session, "title")}, template=template,
+                        context=_context(facts, with_zoom=True), attachments=[invite])
 
 
 @email_kind("registration_confirmed")
 def registration_confirmed(notification: Notification, db: Session) -> EmailContent | None:
     """Your place is confirmed: Zoom link, invite (METHOD:REQUEST), rules of engagement."""
-    subject = _load(notification, db, status="confirmed")
-    if subject is None:
-        return None
-    title = localized(subject.session, "title")
-    return _place_email(subject, template="registration_confirmed",
-                        subject_line=_("Registration confirmed: %(title)s", title=title))
+    return _place_email(notification, db, template="registration_confirmed",
+                        subject_line=_("Registration confirmed: %(title)s"))
 
 
 @email_kind("promoted")
 def promoted(notification: Notification, db: Session) -> EmailContent | None:
     """A place opened and it is yours: Zoom link and invite (METHOD:REQUEST)."""
-    subject = _load(notification, db, status="confirmed")
-    if subject is None:
-        return None
-    title = localized(subject.session, "title")
-    return _place_email(subject, template="promoted",
-                        subject_line=_("A place opened up for you: %(title)s", title=title))
+    return _place_email(notification, db, template="promoted", subject_line=_("A place opened up for you: %(title)s"))
 
 
 @email_kind("waitlisted")
 def waitlisted(notification: Notification, db: Session) -> EmailContent | None:
     """You are on the waiting list, at position N. Never the Zoom link, never an invite."""
-    subject = _load(notification, db, status="waitlisted")
-    if subject is None:
+    facts = _load(notification, db, status="waitlisted")
+    if facts is None:
         return None
-    context = _context(subject, with_zoom=False)
-    context["position"] = subject.registration.waitlist_position
-    return EmailContent(subject=_("Waiting list: %(title)s", title=localized(subject.session, "title")),
+    context = _context(facts, with_zoom=False)
+    context["position"] = facts.registration.waitlist_position
+    return EmailContent(subject=_("Waiting list: %(title)s", title=localized(facts.session, "title")),
                         template="waitlisted", context=context)
 
 
@@ -122,33 +118,33 @@ def cancellation_confirmed(notification: Notification, db: Session) -> EmailCont
     Not sent if the member registered again meanwhile: a CANCEL would then remove their new place from their
     calendar.
     """
-    subject = _load(notification, db, status="cancelled")
-    if subject is None:
+    facts = _load(notification, db, status="cancelled")
+    if facts is None:
         return None
     was_confirmed = payload_of(notification).get("was") == "confirmed"
-    context = _context(subject, with_zoom=False)
+    context = _context(facts, with_zoom=False)
     context["was_confirmed"] = was_confirmed
-    title = localized(subject.session, "title")
+    title = localized(facts.session, "title")
     if not was_confirmed:
         return EmailContent(subject=_("You have left the waiting list: %(title)s", title=title),
                             template="cancellation_confirmed", context=context)
-    invite = invite_attachment(subject.session, subject.registration, subject.member, lang=subject.lang,
+    invite = invite_attachment(facts.session, facts.registration, facts.member, lang=facts.lang,
                                method="CANCEL")
     return EmailContent(subject=_("Registration cancelled: %(title)s", title=title),
                         template="cancellation_confirmed", context=context, attachments=[invite])
 
 
 def _reminder(notification: Notification, db: Session, *, template: str, subject_line: str) -> EmailContent | None:
-    subject = _load(notification, db, status="confirmed")
-    if subject is None:
+    facts = _load(notification, db, status="confirmed")
+    if facts is None:
         return None
-    session = subject.session
+    session = facts.session
     # Moved since the reminder was scheduled (the new time has its own reminders), or already started.
     if scheduled_start(notification) != session.starts_at or session.starts_at <= utcnow():
         return None
     title = localized(session, "title")
     return EmailContent(subject=subject_line % {"title": title}, template=template,
-                        context=_context(subject, with_zoom=True))
+                        context=_context(facts, with_zoom=True))
 
 
 @email_kind("reminder_24h")
