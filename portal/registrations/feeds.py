@@ -50,7 +50,7 @@ def revoke_feed_token(db: Session, user: User) -> bool:
     return bool(result.rowcount)
 
 
-def has_feed_token(db: Session, user: User) -> datetime | None:
+def feed_token_issued_at(db: Session, user: User) -> datetime | None:
     """When the member's current feed token was issued, or None (for the account page)."""
     return db.exec(select(CalendarFeed.created_at).where(CalendarFeed.user_id == user.id)).first()
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from portal.extensions import utcnow
 from portal.registrations.account import my_sessions, registration_panel
-from portal.registrations.feeds import (feed_for, has_feed_token, issue_feed_token, revoke_feed_token,
+from portal.registrations.feeds import (feed_for, feed_token_issued_at, issue_feed_token, revoke_feed_token,
                                         user_for_feed_token)
 from portal.registrations.models import CalendarFeed
 from portal.registrations.services import cancel, register
@@ -64,7 +64,7 @@ def test_feed_token_is_stored_only_as_a_hash_and_can_be_revoked(db, member, make
     assert len(token) >= 43
     (stored,) = db.exec(select(CalendarFeed)).all()
     assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in stored.token_hash
-    assert has_feed_token(db, member) is not None
+    assert feed_token_issued_at(db, member) is not None
     assert user_for_feed_token(db, token).id == member.id
     for wrong in ("", "x", token[:-1] + ("A" if token[-1] != "A" else "B"), "../" + token, token + "=" * 80):
         assert user_for_feed_token(db, wrong) is None
@@ -77,7 +77,7 @@ def test_feed_token_is_stored_only_as_a_hash_and_can_be_revoked(db, member, make
     other = make_user()
     assert user_for_feed_token(db, issue_feed_token(db, other)).id == other.id
     assert revoke_feed_token(db, member) is True
-    assert user_for_feed_token(db, replacement) is None and has_feed_token(db, member) is None
+    assert user_for_feed_token(db, replacement) is None and feed_token_issued_at(db, member) is None
     assert revoke_feed_token(db, member) is False
 
 
