@@ -1,1 +1,1 @@
-"""Benchmarks: `make bench` (or `python -m bench`) runs every module here that has a main(). Not tests."""
+"""Benchmarks: they print figures and ratios against a bare Flask route measured in the same run. Not tests."""

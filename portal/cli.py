@@ -59,21 +59,17 @@ def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
 
-def _extract() -> None:
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "-o", "translations/messages.pot", ".")
-
-
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Collect interface strings into translations/messages.pot."""
-    _extract()
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", "translations/messages.pot", ".")
 
 
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract, then merge new strings into the French catalog."""
-    _extract()  # not translate_extract(): calling a click command re-parses sys.argv
+    translate_extract()
     _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
              "--ignore-obsolete")
 
