@@ -23,10 +23,11 @@ def create_app(config: Any = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from portal import cli, errors
+    from portal import cli, errors, registrations
 
     errors.init_app(app)
     cli.init_app(app)
+    registrations.init_app(app)
     return app
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
@@ -61,6 +61,10 @@ def current_lang() -> str:
     lang = g.get("lang")
     if lang in LANGUAGES:
         return lang
+    if not has_request_context():
+        # Worker, clock and CLI: the language of the locale forced for this email (force_locale), else English.
+        locale = get_locale()
+        return locale.language if locale is not None and locale.language in LANGUAGES else "en"
     return negotiate_lang()
 
 
@@ -85,6 +89,8 @@ def negotiate_lang() -> str:
 
 def select_locale() -> str:
     """Flask-Babel locale selector: en_CA or fr_CA (catalogs fall back to en / fr)."""
+    if not has_request_context():
+        return BABEL_LOCALES["en"]  # workers and the CLI choose with force_locale()
     return BABEL_LOCALES[current_lang()]
 
 
@@ -119,12 +125,13 @@ def zone_label(zone: tzinfo) -> str:
 def format_session_time(value: datetime, zone: tzinfo = EASTERN) -> str:
     """"7:00 p.m. ET" / "19 h 00 HE" in the given zone."""
     local = value.astimezone(zone)
-    return f"{format_time(local, 'short', locale=str(get_locale()))} {zone_label(zone)}"
+    # en_CA / fr_CA even when a worker forced plain "fr" (which would give "19:00" instead of "19 h 00").
+    return f"{format_time(local, 'short', locale=BABEL_LOCALES[current_lang()])} {zone_label(zone)}"
 
 
 def format_session_date(value: datetime, zone: tzinfo = EASTERN, style: str = "full") -> str:
     """"Wednesday, February 1, 2023" / "mercredi 1 février 2023" in the given zone."""
-    return format_date(value.astimezone(zone), style, locale=str(get_locale()))
+    return format_date(value.astimezone(zone), style, locale=BABEL_LOCALES[current_lang()])
 
 
 def init_app(app: Flask) -> None:

@@ -24,5 +24,31 @@ class Registration(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True))
     status: str = Field(max_length=16, index=True)
     waitlist_position: int | None = Field(default=None)
+    # Raised on every change of status. It is added to the session's ics_sequence in this member's invites (so a
+    # CANCEL outranks the REQUEST before it, and a re-registration's REQUEST outranks the CANCEL) and it is part
+    # of the outbox dedupe keys (so registering again after cancelling is new mail, and a repeat is not).
+    revision: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Whether this member has a place."""
+        return self.status == "confirmed"
+
+    @property
+    def is_waitlisted(self) -> bool:
+        """Whether this member is on the waiting list."""
+        return self.status == "waitlisted"
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A member's private calendar-feed token. Only its SHA-256 is stored: the URL is shown once, when issued."""
+
+    __tablename__ = "calendar_feed"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, unique=True))
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

@@ -1,0 +1,159 @@
+"""What each registration email says. Delivery calls these builders inside force_locale(notification.locale),
+just before sending; a builder returns None when its email no longer applies, and delivery skips it.
+
+The Zoom link goes only into emails for a confirmed place (confirmation, promotion, reminders), never into the
+waiting-list or cancellation email.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlmodel import Session
+
+from portal.accounts.models import User
+from portal.extensions import utcnow
+from portal.i18n import EASTERN, LANGUAGES, format_session_date, format_session_time, localized, zone_for, zone_label
+from portal.notifications.kinds import EmailContent, email_kind
+from portal.notifications.models import Notification
+from portal.registrations.invites import invite_attachment, session_page_url
+from portal.registrations.models import Registration
+from portal.registrations.outbox import payload_of, scheduled_start
+from portal.sessions.models import SupportSession
+
+
+@dataclass
+class Facts:
+    """What an email is about, loaded fresh when it is built."""
+
+    registration: Registration
+    session: SupportSession
+    member: User
+    lang: str
+
+
+def _load(notification: Notification, db: Session, *, status: str) -> Facts | None:
+    """The registration in the given status, its session (not cancelled) and its member; else None."""
+    registration = db.get(Registration, notification.registration_id) if notification.registration_id else None
+    if registration is None or registration.status != status:
+        return None
+    session = db.get(SupportSession, registration.session_id)
+    member = db.get(User, registration.user_id)
+    if session is None or member is None or (session.is_cancelled and status != "cancelled"):
+        return None
+    lang = notification.locale if notification.locale in LANGUAGES else "en"
+    return Facts(registration, session, member, lang)
+
+
+def _when(start: datetime, zone) -> str:
+    return f"{format_session_date(start, zone)}, {format_session_time(start, zone)}"
+
+
+def session_times(session: SupportSession, member: User) -> dict[str, str]:
+    """The date and times in the member's province zone, and the Eastern time beside it when that differs."""
+    zone = zone_for(member.province)
+    start, end = session.starts_at, session.ends_at
+    times = {"date": format_session_date(start, zone), "starts": format_session_time(start, zone),
+             "ends": format_session_time(end, zone), "eastern": ""}
+    if zone_label(zone) != zone_label(EASTERN):
+        same_day = start.astimezone(zone).date() == start.astimezone(EASTERN).date()
+        times["eastern"] = format_session_time(start, EASTERN) if same_day else _when(start, EASTERN)
+    return times
+
+
+def _context(facts: Facts, *, with_zoom: bool) -> dict:
+    session = facts.session
+    context = {
+        "first_name": facts.member.first_name, "title": localized(session, "title"),
+        "moderator": session.moderator, "page_url": session_page_url(session.id, facts.lang),
+        "minutes": int((session.ends_at - session.starts_at).total_seconds() // 60),
+        "zoom_url": session.zoom_url if with_zoom else "",
+        **session_times(session, facts.member),
+    }
+    return context
+
+
+def _place_email(notification: Notification, db: Session, *, template: str,
+                 subject_line: str) -> EmailContent | None:
+    """A confirmed place: Zoom link and invite (METHOD:REQUEST). `subject_line` has a %(title)s."""
+    facts = _load(notification, db, status="confirmed")
+    if facts is None:
+        return None
+    invite = invite_attachment(facts.session, facts.registration, facts.member, lang=facts.lang,
+                               method="REQUEST")
+    return EmailContent(subject=subject_line % {"title": localized(facts.session, "title")}, template=template,
+                        context=_context(facts, with_zoom=True), attachments=[invite])
+
+
+@email_kind("registration_confirmed")
+def registration_confirmed(notification: Notification, db: Session) -> EmailContent | None:
+    """Your place is confirmed: Zoom link, invite (METHOD:REQUEST), rules of engagement."""
+    return _place_email(notification, db, template="registration_confirmed",
+                        subject_line=_("Registration confirmed: %(title)s"))
+
+
+@email_kind("promoted")
+def promoted(notification: Notification, db: Session) -> EmailContent | None:
+    """A place opened and it is yours: Zoom link and invite (METHOD:REQUEST)."""
+    return _place_email(notification, db, template="promoted", subject_line=_("A place opened up for you: %(title)s"))
+
+
+@email_kind("waitlisted")
+def waitlisted(notification: Notification, db: Session) -> EmailContent | None:
+    """You are on the waiting list, at position N. Never the Zoom link, never an invite."""
+    facts = _load(notification, db, status="waitlisted")
+    if facts is None:
+        return None
+    context = _context(facts, with_zoom=False)
+    context["position"] = facts.registration.waitlist_position
+    return EmailContent(subject=_("Waiting list: %(title)s", title=localized(facts.session, "title")),
+                        template="waitlisted", context=context)
+
+
+@email_kind("cancellation_confirmed")
+def cancellation_confirmed(notification: Notification, db: Session) -> EmailContent | None:
+    """Your registration is cancelled (invite METHOD:CANCEL), or you left the waiting list (no invite).
+
+    Not sent if the member registered again meanwhile: a CANCEL would then remove their new place from their
+    calendar.
+    """
+    facts = _load(notification, db, status="cancelled")
+    if facts is None:
+        return None
+    was_confirmed = payload_of(notification).get("was") == "confirmed"
+    context = _context(facts, with_zoom=False)
+    context["was_confirmed"] = was_confirmed
+    title = localized(facts.session, "title")
+    if not was_confirmed:
+        return EmailContent(subject=_("You have left the waiting list: %(title)s", title=title),
+                            template="cancellation_confirmed", context=context)
+    invite = invite_attachment(facts.session, facts.registration, facts.member, lang=facts.lang,
+                               method="CANCEL")
+    return EmailContent(subject=_("Registration cancelled: %(title)s", title=title),
+                        template="cancellation_confirmed", context=context, attachments=[invite])
+
+
+def _reminder(notification: Notification, db: Session, *, template: str, subject_line: str) -> EmailContent | None:
+    facts = _load(notification, db, status="confirmed")
+    if facts is None:
+        return None
+    session = facts.session
+    # Moved since the reminder was scheduled (the new time has its own reminders), or already started.
+    if scheduled_start(notification) != session.starts_at or session.starts_at <= utcnow():
+        return None
+    title = localized(session, "title")
+    return EmailContent(subject=subject_line % {"title": title}, template=template,
+                        context=_context(facts, with_zoom=True))
+
+
+@email_kind("reminder_24h")
+def reminder_24h(notification: Notification, db: Session) -> EmailContent | None:
+    """Tomorrow: the session, its time and the Zoom link; only for a confirmed place at an unchanged time."""
+    return _reminder(notification, db, template="reminder_24h", subject_line=_("Tomorrow: %(title)s"))
+
+
+@email_kind("reminder_1h")
+def reminder_1h(notification: Notification, db: Session) -> EmailContent | None:
+    """In one hour: the Zoom link; only for a confirmed place at an unchanged time."""
+    return _reminder(notification, db, template="reminder_1h", subject_line=_("In one hour: %(title)s"))

@@ -1,0 +1,205 @@
+"""Registering, cancelling and the waiting list. Capacity holds under concurrent requests: every change runs in
+one transaction that first locks the session (see locking.py), then checks, counts and writes, emails included.
+
+Views call `register(session_id=..., user=current_user)` and `cancel(...)`: with no first argument they open
+their own serialised transaction and commit it. No flask.request in here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from portal.accounts.models import User
+from portal.extensions import utcnow
+from portal.registrations import outbox
+from portal.registrations.locking import SessionSource, lock_support_session, write_transaction
+from portal.registrations.models import Registration
+from portal.sessions.models import SupportSession
+
+# Results: the new state ("confirmed", "waitlisted", "cancelled") or why nothing changed.
+REFUSALS = ("not_found", "session_cancelled", "closed", "unverified", "not_registered")
+
+
+@dataclass
+class Outcome:
+    """What a register or cancel request did. `changed` is False for a repeat (double click, second POST)."""
+
+    result: str
+    registration: Registration | None = None
+    changed: bool = False
+    previous_status: str | None = None
+    promoted: list[Registration] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the member now holds the state they asked for."""
+        return self.result not in REFUSALS
+
+    @property
+    def position(self) -> int | None:
+        """The waiting-list position, when waitlisted."""
+        return self.registration.waitlist_position if self.result == "waitlisted" and self.registration else None
+
+    @property
+    def message(self) -> str:
+        """A sentence for the member, in the current language."""
+        if self.result == "waitlisted":
+            template = _WAITLISTED if self.changed else _STILL_WAITLISTED
+            return str(template) % {"position": self.position}
+        if self.result == "cancelled" and self.previous_status == "waitlisted":
+            return str(_LEFT_WAITLIST)
+        if self.result in ("confirmed", "cancelled") and not self.changed:
+            return str(_MESSAGES[f"{self.result}_again"])
+        return str(_MESSAGES[self.result])
+
+
+_WAITLISTED = _l("The session is full, so you are on the waiting list (position %(position)d). "
+                 "If a place opens, we will email you at once.")
+_STILL_WAITLISTED = _l("You are already on the waiting list (position %(position)d).")
+_LEFT_WAITLIST = _l("You have left the waiting list.")
+_MESSAGES = {
+    "confirmed": _l("You are registered. We have emailed you the Zoom link and a calendar invitation."),
+    "confirmed_again": _l("You are already registered for this session."),
+    "cancelled": _l("Your registration is cancelled. Thank you for freeing your place for a colleague."),
+    "cancelled_again": _l("Your registration was already cancelled."),
+    "not_found": _l("That session does not exist."),
+    "session_cancelled": _l("This session is cancelled, so it is not taking registrations."),
+    "closed": _l("Registration closed when the session started."),
+    "unverified": _l("Please confirm your email address first: use the link we emailed you when you signed up."),
+    "not_registered": _l("You are not registered for this session."),
+}
+
+
+def _count_confirmed(db: Session, session_id: int) -> int:
+    return db.exec(select(func.count()).select_from(Registration)
+                   .where(Registration.session_id == session_id, Registration.status == "confirmed")).one()
+
+
+def _next_position(db: Session, session_id: int) -> int:
+    last = db.exec(select(func.max(Registration.waitlist_position))
+                   .where(Registration.session_id == session_id, Registration.status == "waitlisted")).one()
+    return (last or 0) + 1
+
+
+def _shift_waitlist(db: Session, session_id: int, *, after: int, by: int) -> None:
+    """Close a gap: everyone behind `after` moves up `by` places, so positions stay 1..N in their order."""
+    db.exec(update(Registration)
+            .where(Registration.session_id == session_id, Registration.status == "waitlisted",
+                   Registration.waitlist_position > after)
+            .values(waitlist_position=Registration.waitlist_position - by))
+
+
+def _change_status(registration: Registration, status: str, *, now: datetime, position: int | None = None) -> None:
+    registration.status = status
+    registration.waitlist_position = position
+    registration.revision += 1
+    registration.updated_at = now
+
+
+def fill_free_places(db: Session, session: SupportSession, *, now: datetime,
+                     confirmed: int | None = None) -> list[Registration]:
+    """Give free places to the waiting list, first in line first, and tell each person at once.
+
+    Call with the session locked (inside register/cancel, or after staff raise the capacity); `confirmed` is
+    the count of confirmed places when the caller already has it.
+    """
+    confirmed = _count_confirmed(db, session.id) if confirmed is None else confirmed
+    free = session.capacity - confirmed
+    if free <= 0:
+        return []
+    rows = db.exec(select(Registration, User).join(User, User.id == Registration.user_id)
+                   .where(Registration.session_id == session.id, Registration.status == "waitlisted")
+                   .order_by(Registration.waitlist_position).limit(free)).all()
+    if not rows:
+        return []
+    for registration, member in rows:
+        outbox.withdraw_pending(db, registration)  # an unsent "you are on the waiting list" no longer applies
+        _change_status(registration, "confirmed", now=now)
+        db.flush()
+        outbox.queue_place(db, registration, member, session, now=now, promoted=True)
+    _shift_waitlist(db, session.id, after=0, by=len(rows))
+    return [registration for registration, _member in rows]
+
+
+def _refusal(support_session: SupportSession | None, *, now: datetime) -> str | None:
+    if support_session is None:
+        return "not_found"
+    if support_session.is_cancelled:
+        return "session_cancelled"
+    if support_session.starts_at <= now:
+        return "closed"
+    return None
+
+
+def _find(db: Session, session_id: int, user_id: int) -> Registration | None:
+    return db.exec(select(Registration).where(Registration.session_id == session_id,
+                                              Registration.user_id == user_id)).first()
+
+
+def register(db: SessionSource = None, /, *, session_id: int, user: User,
+             now: datetime | None = None) -> Outcome:
+    """Take a place in the session, or the next place on its waiting list; repeats change nothing.
+
+    `db`: None (open and commit a serialised transaction), a session factory (same, with it), or a Session that
+    the caller commits (on SQLite it must come from `db.new_session(write=True)`).
+    """
+    now = now or utcnow()
+    with write_transaction(db) as tx:
+        support_session = lock_support_session(tx, session_id)
+        refusal = _refusal(support_session, now=now)
+        if refusal:
+            return Outcome(refusal)
+        member = tx.get(User, user.id)
+        if member is None or not member.is_verified:
+            return Outcome("unverified")
+        registration = _find(tx, session_id, member.id)
+        if registration is not None and registration.status != "cancelled":
+            return Outcome(registration.status, registration)
+        # Free places (say, after staff raised the capacity) go to the waiting list before any newcomer.
+        confirmed = _count_confirmed(tx, session_id)
+        promoted = fill_free_places(tx, support_session, now=now, confirmed=confirmed)
+        if registration is None:
+            registration = Registration(session_id=session_id, user_id=member.id, status="", revision=-1,
+                                        created_at=now)
+            tx.add(registration)
+        if confirmed + len(promoted) < support_session.capacity:
+            _change_status(registration, "confirmed", now=now)
+            tx.flush()
+            outbox.queue_place(tx, registration, member, support_session, now=now)
+        else:
+            _change_status(registration, "waitlisted", now=now, position=_next_position(tx, session_id))
+            tx.flush()
+            outbox.queue_waitlisted(tx, registration, member, support_session)
+        return Outcome(registration.status, registration, changed=True, promoted=promoted)
+
+
+def cancel(db: SessionSource = None, /, *, session_id: int, user: User, now: datetime | None = None) -> Outcome:
+    """Give up a place (the first on the waiting list gets it at once) or leave the waiting list.
+
+    Same `db` argument as register(). Possible until the session starts; repeats change nothing.
+    """
+    now = now or utcnow()
+    with write_transaction(db) as tx:
+        support_session = lock_support_session(tx, session_id)
+        registration = _find(tx, session_id, user.id) if support_session else None
+        if support_session is not None and (registration is None or registration.status == "cancelled"):
+            return Outcome("cancelled" if registration else "not_registered", registration)
+        refusal = _refusal(support_session, now=now)
+        if refusal:
+            return Outcome(refusal, registration)
+        member = tx.get(User, user.id)
+        previous, position = registration.status, registration.waitlist_position
+        outbox.withdraw_pending(tx, registration)  # its reminders and any unsent confirmation
+        _change_status(registration, "cancelled", now=now)
+        tx.flush()
+        outbox.queue_cancellation(tx, registration, member, support_session, previous_status=previous)
+        promoted: list[Registration] = []
+        if previous == "waitlisted":
+            _shift_waitlist(tx, session_id, after=position, by=1)
+        else:
+            promoted = fill_free_places(tx, support_session, now=now)
+        return Outcome("cancelled", registration, changed=True, previous_status=previous, promoted=promoted)
