@@ -34,14 +34,18 @@ def wrap_fragment(fragment: str, lang: str) -> str:
     return FRAGMENT_DOCUMENT.format(lang=lang, fragment=fragment)
 
 
-def check(documents: dict[str, str], workdir: Path) -> dict[str, list[str]]:
-    """Validate named HTML documents in one Nu run; returns each name's errors (hx-* attribute errors dropped)."""
-    paths = []
+def check(documents: dict[str, str], workdir: Path, stylesheets=()) -> dict[str, list[str]]:
+    """Validate named HTML documents (and CSS files) in one Nu run; returns each name's errors.
+
+    A document's name is its key; a stylesheet's is its file name without `.css`. hx-* attribute errors are dropped.
+    """
+    paths = [str(path) for path in stylesheets]
     for name, html in documents.items():
         path = Path(workdir) / f"{name}.html"
         path.write_text(html, encoding="utf-8")
         paths.append(str(path))
-    command = [java() or "java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", "--stdout", *paths]
+    command = [java() or "java", "-jar", str(VNU_JAR), "--format", "json", "--errors-only", "--stdout",
+               "--also-check-css", *paths]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     if completed.returncode not in (0, 1) or not completed.stdout.strip():
         raise RuntimeError(f"vnu failed ({completed.returncode}): {completed.stderr[-2000:]}")

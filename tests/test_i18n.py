@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from babel.messages.pofile import read_po
 
+from portal.cli import EXTRACT_OPTIONS
 from portal.config import ROOT
 from portal.i18n import format_session_time, zone_for
 
@@ -99,7 +100,7 @@ def test_french_catalog_is_complete():
 def test_catalog_covers_every_string_in_the_code(tmp_path):
     """Extracting again finds nothing the French catalog lacks (so no page shows English by accident)."""
     pot = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", *EXTRACT_OPTIONS,
                     "-o", str(pot), "."], cwd=ROOT, check=True, capture_output=True)
     with pot.open("rb") as handle:
         extracted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
