@@ -3,6 +3,7 @@
   "use strict";
   var meta = document.querySelector('meta[name="csrf-token"]');
   var swapped = null;  // {id, moveFocus} of the region being replaced, kept from beforeSwap to afterSettle
+  var submitted = null;  // the form the person last submitted, until its results are swapped in
 
   // htmx sends the CSRF token as a header (Flask-WTF reads X-CSRFToken).
   document.addEventListener("htmx:configRequest", function (event) {
@@ -13,12 +14,18 @@
 
   // When the person asked for new content (submitted a form, followed a link), focus moves to the new region's
   // heading. While they are still typing or choosing filters, focus stays where it is.
+  // Enter in a search field fires change, submit and search in turn; the form's hx-sync keeps only the last
+  // request, so the submit is remembered here rather than read from the request that wins.
+  document.addEventListener("submit", function (event) { submitted = event.target; }, true);
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     var config = event.detail.requestConfig || {};
     var trigger = config.triggeringEvent;
     var elt = config.elt;
     var target = event.detail.target;
-    var asked = (trigger && trigger.type === "submit") || (elt && elt.tagName === "A");
+    var asked = (trigger && trigger.type === "submit") || (elt && elt.tagName === "A") ||
+      (submitted !== null && submitted === elt);
+    submitted = null;
     swapped = target && target.id ? {id: target.id, moveFocus: asked} : null;
   });
 

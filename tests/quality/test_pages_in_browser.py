@@ -47,3 +47,25 @@ def test_after_htmx_swap(quality_site, new_page, swap, lang):
     assert swapped, "the swap was made by an htmx request, not a page load"
     assert page.evaluate("() => performance.getEntriesByType('navigation').length") == 1
     assert_clean(page, watch, page.url)
+
+
+BROKEN_PAGE = """<!DOCTYPE html><html lang="en"><head><title>broken</title>
+<link rel="stylesheet" href="https://fonts.example.invalid/font.css"></head>
+<body><main><img src="/static/favicon.svg"><script>document.title = "inline";</script></main></body></html>"""
+
+
+def test_the_checks_catch_what_they_look_for(quality_site, new_page):
+    """A page with a third-party stylesheet, an inline script and an image without alt text fails every check."""
+    from portal.security import CONTENT_SECURITY_POLICY
+
+    page = new_page()
+    watch = PageWatch(page)
+    page.route("**/fonts.example.invalid/**", lambda route: route.abort())  # recorded, never sent
+    page.route(f"{quality_site.url}/_quality/broken", lambda route: route.fulfill(
+        body=BROKEN_PAGE, content_type="text/html", headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY}))
+    url = f"{quality_site.url}/_quality/broken"
+    page.goto(url)
+    assert watch.third_party_requests() == ["https://fonts.example.invalid/font.css"]
+    assert any("Content Security Policy" in error for error in watch.unexpected_console_errors(url, 200))
+    assert page.title() == "broken", "the CSP blocked the inline script"
+    assert "image-alt" in {violation["id"] for violation in run_axe(page)}
