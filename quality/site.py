@@ -35,6 +35,12 @@ def raise_error(code: int):
     abort(code)
 
 
+@probe.post("/csrf")
+def csrf_protected():
+    """A state-changing request that only passes with the CSRF token (htmx sends it as X-CSRFToken)."""
+    return "accepted"
+
+
 def build_app(workdir: Path) -> tuple[Flask, dict[str, int]]:
     """The portal over a fresh SQLite database in `workdir`, with the demo loaded; returns (app, sample ids)."""
     config = TestConfig(Path(workdir))

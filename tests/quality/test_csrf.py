@@ -80,3 +80,18 @@ def test_over_https_a_same_origin_referer_passes(probed_app):
     elsewhere = client.post("/en/_csrf-probe/", data={"csrf_token": token}, base_url="https://portal.example",
                             headers={"Referer": "https://evil.example/"})
     assert elsewhere.status_code == 400
+
+
+@pytest.mark.browser
+def test_htmx_sends_the_token_from_the_meta_tag(quality_site, new_page):
+    """In the browser, portal.js adds X-CSRFToken to htmx's non-GET requests, so they pass the CSRF check."""
+    page = new_page()
+    page.goto(f"{quality_site.url}/en/help")
+    statuses = []
+    page.on("response", lambda response: statuses.append(response.status) if "/csrf" in response.url else None)
+    page.evaluate("() => htmx.ajax('POST', '/en/_quality/csrf', {target: '#announcer', swap: 'innerHTML'})")
+    page.wait_for_function("() => document.getElementById('announcer').textContent === 'accepted'")
+    page.evaluate("() => document.querySelector('meta[name=csrf-token]').content = 'forged'")
+    with page.expect_response(lambda response: "/csrf" in response.url):
+        page.evaluate("() => htmx.ajax('POST', '/en/_quality/csrf', {target: '#announcer', swap: 'innerHTML'})")
+    assert statuses == [200, 400]
