@@ -55,8 +55,9 @@ def demo_load() -> None:
         click.echo(line)
 
 
-# Babel skips directories whose names start with "_" unless told otherwise, and templates/_macros/ holds strings.
-EXTRACT_OPTIONS = ("-F", "babel.cfg", "-k", "_l", "--ignore-dirs", ".* node_modules __pycache__")
+# Babel skips folders starting with "_" by default, which would miss templates/_macros/.
+EXTRACT_ARGS = ("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+                "--ignore-dirs", ".* node_modules __pycache__")
 
 
 def _pybabel(*args: str) -> None:
@@ -64,7 +65,7 @@ def _pybabel(*args: str) -> None:
 
 
 def _extract() -> None:
-    _pybabel("extract", *EXTRACT_OPTIONS, "--no-location", "--sort-output", "-o", "translations/messages.pot", ".")
+    _pybabel(*EXTRACT_ARGS, "-o", "translations/messages.pot", ".")
 
 
 @translate_cli.command("extract")
@@ -76,7 +77,7 @@ def translate_extract() -> None:
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract, then merge new strings into the French catalog."""
-    _extract()  # not translate_extract(): calling a click command would parse sys.argv again
+    _extract()
     _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
              "--ignore-obsolete")
 

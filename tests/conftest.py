@@ -234,3 +234,15 @@ def new_page(browser):
     yield _new_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def nu_checker():
+    """The W3C Nu checker's jar (npm vnu-jar), run with the system Java; skipped with a reason when either is missing."""
+    from quality import nu
+
+    if not nu.java():
+        skip_or_fail("Java is not installed (apt-get install default-jre-headless): the Nu checker needs it")
+    if not nu.VNU_JAR.exists():
+        skip_or_fail(f"{nu.VNU_JAR} is missing: run `npm ci` (make install)")
+    return nu.VNU_JAR

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import skip_or_fail
 from portal.config import ROOT
 from quality import nu
 from quality.pages import FRAGMENTS, PAGES, in_every_language
@@ -33,11 +32,7 @@ def collect_documents(site) -> dict[str, str]:
     return documents
 
 
-def test_every_page_and_fragment_is_valid_html(quality_site, tmp_path):
-    if not nu.java():
-        skip_or_fail("Java is not installed (apt-get install default-jre-headless): the Nu checker needs it")
-    if not nu.VNU_JAR.exists():
-        skip_or_fail(f"{nu.VNU_JAR} is missing: run `npm ci` (make install)")
+def test_every_page_and_fragment_is_valid_html(quality_site, nu_checker, tmp_path):
     documents = collect_documents(quality_site)
     stylesheets = sorted((ROOT / "static" / "css").glob("*.css"))
     errors = nu.check({**documents, "known-bad": KNOWN_BAD, "htmx-only": HTMX_ONLY}, tmp_path,
