@@ -14,6 +14,7 @@ from werkzeug.routing import Rule
 ROUTE_SAMPLES: dict[str, object] = {
     "lang": "en",
     "filename": "css/portal.css",
+    "token": "not-a-real-token",  # verification, survey and calendar-feed links: a wrong token still gets headers
     "code": 500,  # the harness site's error probe: its response is an error page, which needs the headers too
 }
 
