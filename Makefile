@@ -15,8 +15,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; the system Java runs vnu.jar.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 
 # htmx is installed with npm and copied here; never loaded from a CDN.
 static/vendor/htmx.min.js: node_modules/.package-lock.json
@@ -36,8 +37,12 @@ run: install
 test: install
 	$(BIN)/pytest
 
+# The main pages in both languages at 375 px and 1280 px, full page, into screenshots/ (Chromium, demo data).
+screenshots: install
+	$(BIN)/python -m quality.screenshots
+
 bench: install
 	$(BIN)/python -m bench.listing
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor instance/test .pytest_cache
+	rm -rf $(VENV) node_modules static/vendor instance/test .pytest_cache screenshots

@@ -23,8 +23,9 @@ def create_app(config: Any = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from portal import cli, errors, registrations
+    from portal import cli, errors, registrations, security
 
+    security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     registrations.init_app(app)

@@ -34,6 +34,8 @@ class Config:
         self.PORTAL_OUTBOX_DIR = env.get("PORTAL_OUTBOX_DIR", str(INSTANCE / "outbox"))
         self.PORTAL_RETENTION_DAYS = int(env.get("PORTAL_RETENTION_DAYS", "30"))
         self.PORTAL_ENV = env.get("PORTAL_ENV", "development")
+        # Reverse proxies in front of the app whose X-Forwarded-* headers we believe (see portal/security.py).
+        self.PORTAL_TRUSTED_PROXIES = int(env.get("PORTAL_TRUSTED_PROXIES", "0"))
         # Embedded worker threads run inside the web process when no Redis is configured.
         self.PORTAL_EMBEDDED_WORKER = env.get("PORTAL_EMBEDDED_WORKER", "1") == "1"
         self.SESSION_COOKIE_HTTPONLY = True

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from datetime import datetime, timedelta, timezone
 from itertools import count
 
@@ -184,4 +183,66 @@ def redis_url():
 
 def chromium_path() -> str | None:
     """Debian's Chromium, if installed."""
-    return shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    from quality.chromium import find_chromium
+
+    return find_chromium()
+
+
+# The quality harness (quality/): one demo site on localhost and one Chromium for the whole run. Feature tests
+# use these too, for their own browser journeys.
+
+
+@pytest.fixture(scope="session")
+def quality_site(tmp_path_factory):
+    """The real app, migrated and loaded with the demo programme, served on a free localhost port."""
+    from quality.site import LiveServer, Site, build_app
+
+    app, sample = build_app(tmp_path_factory.mktemp("quality-site"))
+    with LiveServer(app) as server:
+        yield Site(url=server.url, sample=sample, app=app)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, launched once for every browser test (launching is the slow part)."""
+    executable = chromium_path()
+    if not executable:
+        skip_or_fail("Chromium is not installed (apt-get install chromium): browser tests need /usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("Playwright for Python is not installed (pip install -e '.[test]')")
+    from quality.chromium import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright, executable)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Factory: a page in a fresh browser context (own cookies and settings, e.g. java_script_enabled=False)."""
+    contexts = []
+
+    def _new_page(**context_options):
+        context = browser.new_context(**context_options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def nu_checker():
+    """The W3C Nu checker's jar (npm vnu-jar), run with the system Java; skipped with a reason when either is missing."""
+    from quality import nu
+
+    if not nu.java():
+        skip_or_fail("Java is not installed (apt-get install default-jre-headless): the Nu checker needs it")
+    if not nu.VNU_JAR.exists():
+        skip_or_fail(f"{nu.VNU_JAR} is missing: run `npm ci` (make install)")
+    return nu.VNU_JAR

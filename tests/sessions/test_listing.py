@@ -51,6 +51,7 @@ def test_french_listing_uses_french_titles_and_times(client, make_session):
     assert '<span lang="en">Only English</span>' in html
     assert "19 h 00 HE" in html
     assert "2 séances trouvées" in html
+    assert "30 places restantes" in html  # the card macro's strings (templates/_macros/) are translated too
 
 
 @pytest.mark.parametrize(("query", "expected", "absent"), [

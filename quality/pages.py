@@ -1,0 +1,91 @@
+"""Every page and state the quality checks visit. Adding a page to the harness is one line in PAGES.
+
+Paths are format strings: `{lang}` becomes `en` and `fr`, and the other names come from the sample ids the
+harness site creates (see quality.site.SAMPLE_KEYS). Each check reads these lists:
+
+- PAGES: full pages. The browser test loads each one in both languages, runs axe, records every request and
+  console error; the Nu test validates the served HTML; `screenshot=True` pages go into `make screenshots`.
+- FRAGMENTS: what an htmx request gets back (checked by Nu, wrapped in a minimal document).
+- SWAPS: states reached through htmx in a real browser (axe runs again after the swap).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.i18n import LANGUAGES
+
+ERROR_CODES = (400, 403, 404, 405, 429, 500)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A full page: where it is, what status it answers with, and whether it belongs in the screenshots."""
+
+    name: str
+    path: str
+    status: int = 200
+    screenshot: bool = False
+
+    def url_path(self, lang: str, sample: dict[str, int]) -> str:
+        """The path for one language, with the sample ids filled in."""
+        return self.path.format(lang=lang, **sample)
+
+
+@dataclass(frozen=True)
+class Fragment(Page):
+    """An htmx partial: the same URL as a page, asked for with HX-Request."""
+
+
+@dataclass(frozen=True)
+class Swap:
+    """A state reached by htmx: load `path`, do each step, wait for the swap to settle.
+
+    Steps are (action, selector, value) with action "select" (choose an option), "type" (type text, key by key,
+    as a person would) or "click".
+    """
+
+    name: str
+    path: str
+    steps: tuple[tuple[str, str, str], ...]
+
+    def url_path(self, lang: str, sample: dict[str, int]) -> str:
+        """The starting path for one language."""
+        return self.path.format(lang=lang, **sample)
+
+
+PAGES: tuple[Page, ...] = (
+    Page("home", "/{lang}/", screenshot=True),
+    Page("sessions", "/{lang}/sessions", screenshot=True),
+    Page("sessions-filtered", "/{lang}/sessions?format=drop_in&language=bilingual", screenshot=True),
+    Page("sessions-empty", "/{lang}/sessions?q=no-session-matches-this", screenshot=True),
+    Page("sessions-corrected", "/{lang}/sessions?format=knitting&from=31-12-2026&page=99", screenshot=True),
+    Page("sessions-page-2", "/{lang}/sessions?page=2"),
+    Page("session", "/{lang}/sessions/{session_id}", screenshot=True),
+    Page("session-full", "/{lang}/sessions/{full_session_id}"),
+    Page("session-cancelled", "/{lang}/sessions/{cancelled_session_id}", screenshot=True),
+    Page("session-english-only", "/{lang}/sessions/{english_only_session_id}"),
+    Page("faq", "/{lang}/faq", screenshot=True),
+    Page("help", "/{lang}/help", screenshot=True),
+    Page("not-found", "/{lang}/no-such-page", status=404, screenshot=True),
+    # The other error pages, raised on purpose by the harness site's probe route (quality.site).
+    *(Page(f"error-{code}", f"/{{lang}}/_quality/error/{code}", status=code, screenshot=code == 500)
+      for code in ERROR_CODES if code != 404),
+)
+
+FRAGMENTS: tuple[Fragment, ...] = (
+    Fragment("results", "/{lang}/sessions?format=peer_support"),
+    Fragment("results-empty", "/{lang}/sessions?q=no-session-matches-this"),
+    Fragment("results-page-2", "/{lang}/sessions?page=2"),
+    Fragment("results-corrected", "/{lang}/sessions?topic=knitting"),
+)
+
+SWAPS: tuple[Swap, ...] = (
+    Swap("filter-format", "/{lang}/sessions", (("select", "#filter-format", "drop_in"),)),
+    Swap("search-empty", "/{lang}/sessions", (("type", "#filter-q", "no-session-matches-this"),)),
+    Swap("next-page", "/{lang}/sessions", (("click", ".pagination a[rel=next]", ""),)),
+)
+
+
+def in_every_language(specs):
+    """(spec, lang) pairs, for parametrizing a check over every page in both languages."""
+    return [(spec, lang) for spec in specs for lang in LANGUAGES]

@@ -1,0 +1,71 @@
+"""Every page and htmx state in Chromium, in both languages: zero axe violations (WCAG 2.1 A and AA), no request
+leaves this machine, no console error (a CSP violation is one)."""
+from __future__ import annotations
+
+import pytest
+
+from quality.axe import describe, run_axe
+from quality.browser import PageWatch, perform_swap
+from quality.pages import PAGES, SWAPS, in_every_language
+
+pytestmark = pytest.mark.browser
+
+
+def _ids(pairs):
+    return [f"{spec.name}-{lang}" for spec, lang in pairs]
+
+
+def assert_clean(page, watch: PageWatch, url: str, status: int = 200) -> None:
+    """The checks every page state must pass: axe, third-party requests, console errors."""
+    violations = run_axe(page)
+    assert not violations, f"axe found {len(violations)} violation(s) on {url}:\n{describe(violations)}"
+    assert not watch.third_party_requests(), f"requests left the machine from {url}"
+    assert not watch.unexpected_console_errors(url, status), f"console errors on {url}"
+    assert len(watch.requests) > 1, "the page's own CSS and scripts were requested (the recorder works)"
+
+
+@pytest.mark.parametrize(("spec", "lang"), in_every_language(PAGES), ids=_ids(in_every_language(PAGES)))
+def test_page(quality_site, new_page, spec, lang):
+    page = new_page()
+    watch = PageWatch(page)
+    url = quality_site.url_for(spec, lang)
+    response = page.goto(url)
+    assert response.status == spec.status
+    assert page.locator("html").get_attribute("lang") == lang
+    assert_clean(page, watch, url, spec.status)
+
+
+@pytest.mark.parametrize(("swap", "lang"), in_every_language(SWAPS), ids=_ids(in_every_language(SWAPS)))
+def test_after_htmx_swap(quality_site, new_page, swap, lang):
+    page = new_page()
+    watch = PageWatch(page)
+    url = quality_site.url_for(swap, lang)
+    page.goto(url)
+    before = len(watch.requests)
+    perform_swap(page, swap.steps)
+    swapped = [u for u in watch.requests[before:] if "/sessions" in u]
+    assert swapped, "the swap was made by an htmx request, not a page load"
+    assert page.evaluate("() => performance.getEntriesByType('navigation').length") == 1
+    assert_clean(page, watch, page.url)
+
+
+BROKEN_PAGE = """<!DOCTYPE html><html lang="en"><head><title>broken</title>
+<link rel="stylesheet" href="https://fonts.example.invalid/font.css"></head>
+<body><main><img src="/static/favicon.svg"><script>document.title = "inline";</script></main></body></html>"""
+
+
+def test_the_checks_catch_what_they_look_for(quality_site, new_page):
+    """A page with a third-party stylesheet, an inline script and an image without alt text fails every check."""
+    from portal.security import CONTENT_SECURITY_POLICY
+
+    page = new_page()
+    watch = PageWatch(page)
+    page.route("**/fonts.example.invalid/**", lambda route: route.abort())  # recorded, never sent
+    page.route(f"{quality_site.url}/_quality/broken", lambda route: route.fulfill(
+        body=BROKEN_PAGE, content_type="text/html", headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY}))
+    url = f"{quality_site.url}/_quality/broken"
+    page.goto(url)
+    assert watch.third_party_requests() == ["https://fonts.example.invalid/font.css"]
+    assert any("Content Security Policy" in error for error in watch.unexpected_console_errors(url, 200))
+    assert page.title() == "broken", "the CSP blocked the inline script"
+    assert "image-alt" in {violation["id"] for violation in run_axe(page)}
