@@ -99,12 +99,12 @@ def get_help():
 def get_help_text():
     """The same listing as plain text (UTF-8), to paste into a message; same province filter."""
     choice, personal = _choose()
-    body = render_template("directory/help.txt", page_url=_page_url(choice), **_context(choice, personal))
+    base_url = current_app.config["PORTAL_BASE_URL"]
+    body = render_template("directory/help.txt", base_url=base_url,
+                           page_url=base_url + url_for("directory.get_help", province=choice.code),
+                           **_context(choice, personal))
     response = make_response(body)
     response.mimetype = "text/plain"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return _finish(response, choice, personal)
 
-
-def _page_url(choice: ProvinceChoice) -> str:
-    return current_app.config["PORTAL_BASE_URL"] + url_for("directory.get_help", province=choice.code)

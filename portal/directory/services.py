@@ -64,7 +64,7 @@ class HelpListing:
     crisis_line: Service
     national: list[Service]
     provincial: list[Service]
-    program_found: bool
+    program_phone_found: bool
 
     @property
     def anywhere(self) -> bool:
@@ -87,5 +87,5 @@ def help_listing(directory: Directory, province: str) -> HelpListing:
     return HelpListing(
         province=province, emergency=directory.get(EMERGENCY_ID), crisis_line=directory.get(CRISIS_LINE_ID),
         national=sorted(national, key=rank), provincial=sorted(provincial, key=rank),
-        program_found=any(s.purpose == "physician_health" for s in provincial),
+        program_phone_found=any(s.purpose == "physician_health" and s.phones for s in provincial),
     )
