@@ -22,6 +22,16 @@
     focusAfterSwap = asked && event.detail.target ? event.detail.target.id : null;
   });
 
+  // Some URLs leave a choice implicit (/help, where a cookie or the profile picks the province). Before htmx
+  // pushes a new URL, name the choice on screen in the current history entry, so Back returns to it. (htmx also
+  // saves the page while restoring one; the address has already changed then, and must be left alone.)
+  document.addEventListener("htmx:beforeHistorySave", function (event) {
+    var named = document.querySelector("[data-history-url]");
+    if (named && event.detail.path === location.pathname + location.search) {
+      history.replaceState(history.state, "", named.getAttribute("data-history-url"));
+    }
+  });
+
   document.addEventListener("htmx:afterSettle", function () {
     if (!focusAfterSwap) { return; }
     var region = document.getElementById(focusAfterSwap);

@@ -4,9 +4,34 @@ from __future__ import annotations
 import re
 
 import pytest
+import yaml
+from sqlmodel import SQLModel
 
-from directory_entries import entry
+from directory_entries import entry, required_entries
+from portal import create_app
+from portal.extensions import db as portal_db
 from portal.i18n import PROVINCES
+
+@pytest.fixture
+def directory_app(app_config, tmp_path):
+    """Factory: an app over a directory file holding the required entries plus `entries`."""
+    apps = []
+
+    def _make(*entries: dict):
+        path = tmp_path / "directory.yaml"
+        path.write_text(yaml.safe_dump([*required_entries(), *entries], allow_unicode=True), encoding="utf-8")
+        app_config.DIRECTORY_FILE = str(path)
+        application = create_app(app_config)
+        with application.app_context():
+            SQLModel.metadata.create_all(portal_db.engine)
+        apps.append(application)
+        return application
+
+    yield _make
+    for application in apps:
+        with application.app_context():
+            portal_db.dispose()
+
 
 HIDDEN_NAME = "Talk Suicide Canada"
 HIDDEN_NUMBER = "1-833-456-4566"
@@ -303,3 +328,24 @@ def test_error_pages_carry_the_crisis_line(app, client):
         html = response.get_data(as_text=True)
         assert response.status_code == code
         assert "988" in html and "911" in html and "/help" in html
+
+
+def test_a_response_that_sets_the_session_cookie_is_never_public(client):
+    client.get("/en/sessions")  # the layout's CSRF token starts a session
+    client.set_cookie("help_province", "ON")
+    response = client.get("/en/help?province=ON")
+    cookies = " ".join(response.headers.getlist("Set-Cookie"))
+    if "session=" in cookies:
+        assert response.headers["Cache-Control"].startswith("private")
+    else:
+        assert response.headers["Cache-Control"] == "public, max-age=300"
+
+
+@pytest.mark.parametrize("province", ["national", *PROVINCES])
+def test_the_page_stays_light(client, province):
+    html = client.get(f"/en/help?province={province}").get_data()
+    assert len(html) < 20_000
+    text = html.decode()
+    subresources = re.findall(r'<(?:link|script)[^>]+(?:href|src)="([^"]+)"', text)
+    assert subresources == ["/static/css/portal.css", "/static/css/print.css", "/static/favicon.svg",
+                            "/static/vendor/htmx.min.js", "/static/js/portal.js"]
