@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from portal.config import ROOT
-from portal.directory.schema import Directory, load_directory
+from portal.directory.loader import Directory, load_directory
 from portal.extensions import limiter
 
 DEFAULT_FILE = ROOT / "data" / "directory.yaml"

@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from portal.directory.schema import CRISIS_LINE_ID, EMERGENCY_ID, NATIONAL, PROVINCE_CODES, Directory, Service
+from portal.directory.loader import Directory
+from portal.directory.schema import CRISIS_LINE_ID, EMERGENCY_ID, NATIONAL, PROVINCE_CODES, Service
 
 ANYWHERE = NATIONAL  # the filter's "Anywhere in Canada" value
 # Something to call comes first; then the physician health program (why people come), crisis lines, the rest.

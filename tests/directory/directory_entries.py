@@ -1,4 +1,4 @@
-"""Synthetic directory entries for the tests (plain dicts, as YAML would give them)."""
+"""Synthetic directory entries (plain dicts, as YAML would give them) and helpers to read the page."""
 from __future__ import annotations
 
 import copy
@@ -26,3 +26,18 @@ def required_entries() -> list[dict]:
               phones=[{"number": "988", "kind": "voice"}, {"number": "988", "kind": "text"}],
               website="https://988.ca"),
     ]
+
+
+def main_of(html: str) -> str:
+    """The inside of <main>, quotes unescaped."""
+    return unescape_quotes(html.split('<main id="main" tabindex="-1">', 1)[1].split("</main>", 1)[0])
+
+
+def card_of(html: str, service_id: str) -> str:
+    """The HTML of one entry's card."""
+    return html.split(f'id="service-{service_id}"', 1)[1].split("</article>", 1)[0]
+
+
+def unescape_quotes(html: str) -> str:
+    """Data is escaped (d&#39;urgence) while catalog strings are not (d'urgence): compare without the difference."""
+    return html.replace("&#39;", "'")

@@ -8,7 +8,8 @@ import pytest
 
 from portal.config import ROOT
 from portal.directory.hours import OpenState, open_state
-from portal.directory.schema import Hours, load_directory
+from portal.directory.loader import load_directory
+from portal.directory.schema import Hours
 
 OPEN, CLOSED, UNKNOWN = OpenState.OPEN, OpenState.CLOSED, OpenState.UNKNOWN
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]

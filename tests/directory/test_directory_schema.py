@@ -8,7 +8,7 @@ import yaml
 
 from portal import create_app
 from portal.config import ROOT
-from portal.directory.schema import DirectoryError, load_directory, parse_directory
+from portal.directory.loader import DirectoryError, load_directory, parse_directory
 from directory_entries import entry, required_entries
 
 REAL_FILE = ROOT / "data" / "directory.yaml"
