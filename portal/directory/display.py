@@ -16,7 +16,7 @@ from babel.lists import format_list
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from portal.directory.schema import DAYS, Hours, Language, Phone, Service
+from portal.directory.schema import DAYS, Hours, Language, Organization, Phone, Service
 from portal.i18n import BABEL_LOCALES, PROVINCES, ZONE_LABELS
 
 PURPOSES = {
@@ -65,6 +65,11 @@ def data_text(english: str, french: str, lang: str) -> Phrase:
 def service_name(service: Service, lang: str) -> Phrase:
     """The service's name in the page's language (English fallback)."""
     return data_text(service.name_en, service.name_fr, lang)
+
+
+def organization_name(organization: Organization, lang: str) -> Phrase:
+    """Who runs the service, in the page's language (English fallback)."""
+    return data_text(organization.name_en, organization.name_fr, lang)
 
 
 def eligibility(service: Service, lang: str) -> Phrase:

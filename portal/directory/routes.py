@@ -46,9 +46,8 @@ def _choose() -> tuple[ProvinceChoice, bool]:
 
 
 def _context(choice: ProvinceChoice, personal: bool) -> dict:
-    lang = current_lang()
     return {"listing": help_listing(current_directory(), choice.code), "choice": choice, "personal": personal,
-            "now": utcnow(), "lang": lang}
+            "now": utcnow()}
 
 
 @bp.context_processor
@@ -62,7 +61,7 @@ def _directory_helpers() -> dict:
         "hours_in_words": partial(display.hours_in_words, lang=lang),
         "languages_in_words": partial(display.languages_in_words, lang=lang),
         "verified_text": partial(display.verified_text, lang=lang),
-        "organization_name": lambda org: display.data_text(org.name_en, org.name_fr, lang),
+        "organization_name": partial(display.organization_name, lang=lang),
         "phone_note": partial(display.phone_note, lang=lang),
         "provinces_by_name": partial(display.provinces_by_name, lang),
     }

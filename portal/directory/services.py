@@ -44,11 +44,12 @@ def choose_province(*, requested: str | None, member_province: str | None, cooki
     asked. A bad cookie is ignored silently: nobody typed it just now.
     """
     ignored = None
-    if requested is not None and requested.strip():
+    requested = "".join(ch for ch in requested or "" if ch.isprintable()).strip()  # no NULs or controls in the page
+    if requested:
         code = normalise_province(requested)
         if code is not None:
             return ProvinceChoice(code, "query")
-        ignored = requested.strip()[:40]
+        ignored = requested[:40]
     for value, source in ((member_province, "member"), (cookie, "cookie")):
         code = normalise_province(value)
         if code is not None:

@@ -68,6 +68,10 @@ def test_each_entry_shows_its_facts(client):
     hope = card_of(html, "hope-for-wellness")
     assert "English, French, Cree (on request), Ojibwa (on request), Inuktitut (on request)" in hope
     assert "<dt>Hours</dt><dd>24 hours a day, 7 days a week</dd>" in hope
+    bc = card_of(client.get("/en/help?province=BC").get_data(as_text=True), "bc-php")
+    assert "<dt>Run by</dt><dd>Doctors of BC</dd>" in bc
+    bc_fr = card_of(client.get("/fr/help?province=BC").get_data(as_text=True), "bc-php")
+    assert '<dt>Offert par</dt><dd><span lang="en">Doctors of BC</span></dd>' in bc_fr
 
 
 def test_french_falls_back_to_english_marked_lang_en(client):

@@ -58,3 +58,11 @@ def test_help_answers_with_a_members_session_cookie(down_client, path, caplog):
     assert response.headers["Cache-Control"].startswith("private")
     if "province=" not in path:  # the member's profile is out of reach: the remembered choice decides
         assert "Nova Scotia" in response.get_data(as_text=True) or "Nouvelle-Écosse" in response.get_data(as_text=True)
+
+
+def test_help_is_exempt_from_rate_limits(app_config):
+    app_config.RATELIMIT_DEFAULT = "2 per day"
+    client = create_app(app_config).test_client()
+    assert [client.get("/en/faq").status_code for _ in range(3)] == [200, 200, 429]  # the limit is real
+    assert {client.get("/en/help?province=ON").status_code for _ in range(5)} == {200}
+    assert {client.get("/fr/help.txt").status_code for _ in range(5)} == {200}

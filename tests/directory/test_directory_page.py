@@ -124,6 +124,8 @@ def test_provinces_without_a_program_say_so(client, province):
     ("ZZ", "“ZZ”"),
     ("<script>alert(1)</script>", "“&lt;script&gt;alert(1)&lt;/script&gt;”"),
     ("O N", "“O N”"),
+    ("\x00\x1bZZ\u202e", "“ZZ”"),
+    ("A" * 500, "“" + "A" * 40 + "”"),
 ])
 def test_an_unknown_province_is_ignored_with_a_message(client, value, shown):
     response = client.get("/en/help", query_string={"province": value})
@@ -133,6 +135,11 @@ def test_an_unknown_province_is_ignored_with_a_message(client, value, shown):
     assert "<script>alert" not in html
     assert '<option value="national" selected>' in html
     assert "help_province" not in response.headers.get("Set-Cookie", "")
+
+
+def test_control_characters_alone_count_as_no_choice(client):
+    html = client.get("/en/help", query_string={"province": "\x00\t"}).get_data(as_text=True)
+    assert "did not recognise" not in html and '<option value="national" selected>' in html
 
 
 def test_an_unknown_province_message_in_french(client):
