@@ -82,7 +82,7 @@ def test_french_falls_back_to_english_marked_lang_en(client):
     assert '<span class="phone__note"><span lang="en">1-844-433-DRMB' in html
     assert "<dd>anglais, <span lang=\"en\">200+ languages via provider" in html
     assert "<dt>Heures d'ouverture</dt><dd>24 heures sur 24, 7 jours sur 7</dd>" in html
-    assert "Lié à l'ordre professionnel" in html  # the regulator's own program says so
+    assert "Lié au collège des médecins" in html  # the regulator's own program says so
     cmpa = card_of(client.get("/fr/help").get_data(as_text=True), "cmpa-physician-advisors")
     assert "De 08 h 30 à 16 h 30 HE (jours non confirmés)" in cmpa
     assert '<span lang="en">' not in client.get("/en/help?province=MB").get_data(as_text=True)
