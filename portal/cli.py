@@ -55,13 +55,17 @@ def demo_load() -> None:
         click.echo(line)
 
 
+# Babel skips folders starting with "_" by default, which would miss templates/_macros/.
+EXTRACT_ARGS = ("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+                "--ignore-dirs", ".* node_modules __pycache__")
+
+
 def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
 
 def _extract() -> None:
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "-o", "translations/messages.pot", ".")
+    _pybabel(*EXTRACT_ARGS, "-o", "translations/messages.pot", ".")
 
 
 @translate_cli.command("extract")
@@ -73,7 +77,6 @@ def translate_extract() -> None:
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract, then merge new strings into the French catalog."""
-    # A plain call: calling the click command would re-parse sys.argv and exit ("No such option '--app'").
     _extract()
     _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
              "--ignore-obsolete")
