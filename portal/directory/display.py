@@ -17,6 +17,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from portal.directory.schema import DAYS, Hours, Language, Organization, Phone, Service
+from portal.directory.services import ProvinceChoice
 from portal.i18n import BABEL_LOCALES, PROVINCES, ZONE_LABELS
 
 PURPOSES = {
@@ -149,6 +150,16 @@ def verified_text(verified_on: date | None, lang: str) -> str:
         return _("Not yet verified by staff")
     return _("Last verified by staff on %(date)s",
              date=format_date(verified_on, "long", locale=BABEL_LOCALES[lang]))
+
+
+def status_text(choice: ProvinceChoice) -> str:
+    """What the list shows (and what was ignored), said on the page and announced after an htmx swap."""
+    shown = (_("Showing services across Canada.") if choice.anywhere else
+             _("Showing services across Canada, and services for %(province)s.", province=PROVINCES[choice.code]))
+    if choice.ignored:
+        return _("We did not recognise the province or territory “%(value)s”, so we ignored it.",
+                 value=choice.ignored) + " " + shown
+    return shown
 
 
 def purpose_text(service: Service) -> str:

@@ -56,6 +56,7 @@ def _directory_helpers() -> dict:
     return {
         "open_state": open_state, "phone_link": display.phone_link, "phone_label": display.phone_label,
         "website_label": display.website_label, "purpose_text": display.purpose_text,
+        "status_text": display.status_text,
         "service_name": partial(display.service_name, lang=lang),
         "eligibility": partial(display.eligibility, lang=lang),
         "hours_in_words": partial(display.hours_in_words, lang=lang),

@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   var meta = document.querySelector('meta[name="csrf-token"]');
-  var focusAfterSwap = null;
+  var swapped = null;  // {id, moveFocus} of the region being replaced, kept from beforeSwap to afterSettle
+  var submitted = null;  // the form the person last submitted, until its results are swapped in
 
   // htmx sends the CSRF token as a header (Flask-WTF reads X-CSRFToken).
   document.addEventListener("htmx:configRequest", function (event) {
@@ -11,15 +12,21 @@
     }
   });
 
-  // When the person asked for new content (submitted a form, followed a link), move focus to the swapped
-  // region's heading. While they are still typing or choosing filters, focus stays put and the region's
-  // aria-live status line announces the result instead.
+  // When the person asked for new content (submitted a form, followed a link), focus moves to the new region's
+  // heading. While they are still typing or choosing filters, focus stays where it is.
+  // Enter in a search field fires change, submit and search in turn; the form's hx-sync keeps only the last
+  // request, so the submit is remembered here rather than read from the request that wins.
+  document.addEventListener("submit", function (event) { submitted = event.target; }, true);
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     var config = event.detail.requestConfig || {};
     var trigger = config.triggeringEvent;
     var elt = config.elt;
-    var asked = (trigger && trigger.type === "submit") || (elt && elt.tagName === "A");
-    focusAfterSwap = asked && event.detail.target ? event.detail.target.id : null;
+    var target = event.detail.target;
+    var asked = (trigger && trigger.type === "submit") || (elt && elt.tagName === "A") ||
+      (submitted !== null && submitted === elt);
+    submitted = null;
+    swapped = target && target.id ? {id: target.id, moveFocus: asked} : null;
   });
 
   // Some URLs leave a choice implicit (/help, where a cookie or the profile picks the province). Before htmx
@@ -32,11 +39,24 @@
     }
   });
 
+  // Either way, the region's summary (its data-announce attribute) is read out through the page's one live
+  // region, #announcer, which exists from page load: screen readers ignore live regions that arrive in a swap.
   document.addEventListener("htmx:afterSettle", function () {
-    if (!focusAfterSwap) { return; }
-    var region = document.getElementById(focusAfterSwap);
-    focusAfterSwap = null;
-    var heading = region && region.querySelector("[tabindex='-1']");
+    if (!swapped) { return; }
+    var region = document.getElementById(swapped.id);
+    var moveFocus = swapped.moveFocus;
+    swapped = null;
+    if (!region) { return; }
+    announce(region.getAttribute("data-announce"));
+    var heading = moveFocus && region.querySelector("[tabindex='-1']");
     if (heading) { heading.focus(); }
   });
+
+  function announce(text) {
+    var announcer = document.getElementById("announcer");
+    if (!announcer || !text) { return; }
+    // Emptied first, so the same words said twice (a second identical search) are announced again.
+    announcer.textContent = "";
+    window.setTimeout(function () { announcer.textContent = text; }, 100);
+  }
 })();

@@ -66,12 +66,24 @@ def test_choosing_a_province_swaps_the_results_in_place(browser, live_url):
     assert page.text_content("#province-heading").startswith("Quebec")
     assert page.text_content("#directory-status").strip() == "Showing services across Canada, and services for Quebec."
     assert page.get_attribute("#other-lang", "href") == "/fr/help?province=QC"
-    assert page.get_attribute("#directory-status", "aria-live") == "polite"
+    # Screen readers hear the new choice through the page's one live region, which was there from the start.
+    page.wait_for_function("document.getElementById('announcer').textContent.includes('Quebec')")
+    assert page.text_content("#announcer") == "Showing services across Canada, and services for Quebec."
+    assert page.evaluate("document.activeElement.id") != "province-heading"  # still choosing: focus stays put
     assert any(c["name"] == "help_province" and c["value"] == "QC" for c in page.context.cookies())
     page.go_back()  # Back shows what was on screen before, although the cookie now says Quebec
     page.wait_for_url(f"{live_url}/en/help?province=national")
     page.wait_for_function("document.querySelector('#province-heading').textContent.trim() === 'Physician health programs'")
     assert page.input_value("#province") == "national"
+
+
+def test_submitting_moves_focus_to_the_results_heading(browser, live_url):
+    page = browser.new_page()
+    page.goto(f"{live_url}/en/help?province=ON")
+    page.evaluate("document.getElementById('province').value = 'SK'")  # chosen without a change event
+    page.click("button[type=submit]")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'province-heading'")
+    assert page.text_content("#province-heading").startswith("Saskatchewan")
 
 
 def test_the_filter_works_with_javascript_off(browser, live_url):

@@ -86,8 +86,8 @@ def test_filtering_by_province_as_an_htmx_fragment(client, lang):
     assert "<html" not in html and "<form" not in html and 'class="urgent"' not in html
     assert html.lstrip().startswith('<div id="directory-results"')
     assert "service-qc-pamq" in html and "service-qc-1-866-appelle" in html and "service-on-oma-php" not in html
-    # Out of band: the live status line and the other-language link follow the new choice.
-    assert re.search(r'<p id="directory-status" hx-swap-oob="innerHTML">[^<]*(Quebec|Québec)', html)
+    assert re.search(r'data-announce="[^"]*(Quebec|Québec)', html)
+    # Out of band: the other-language link follows the new choice.
     other = "fr" if lang == "en" else "en"
     assert f'<a id="other-lang" href="/{other}/help?province=QC"' in html and 'hx-swap-oob="true"' in html
 
@@ -97,10 +97,12 @@ def test_a_history_restore_gets_the_full_page(client):
     assert "<html" in response.get_data(as_text=True)
 
 
-def test_the_full_page_keeps_the_live_status_region_outside_the_swapped_results(client):
+def test_the_results_carry_their_summary_for_the_announcer(client):
     html = client.get("/en/help?province=NS").get_data(as_text=True)
-    status = html.index('<p id="directory-status" class="directory-status" role="status" aria-live="polite">')
-    assert status < html.index('<div id="directory-results"')
+    assert html.count('id="announcer"') == 1 and html.index('id="announcer"') > html.index('id="directory-results"')
+    summary = "Showing services across Canada, and services for Nova Scotia."
+    assert f'data-announce="{summary}"' in html
+    assert f'<p id="directory-status" class="directory-status">{summary}</p>' in html
     assert 'id="province-heading" tabindex="-1"' in html  # where focus goes after a submit
 
 
