@@ -37,12 +37,18 @@ def live_url(app):
     thread.join(timeout=5)
 
 
-@pytest.fixture
-def browser():
-    """Chromium through Playwright, or a skip (a failure under PORTAL_REQUIRE_ALL=1) when it is missing."""
-    from conftest import chromium_path, skip_or_fail
+def _suite_helpers(request):
+    """tests/conftest.py, whose helpers (skip_or_fail, chromium_path) are plain functions. Looked up by path:
+    with several conftest.py files, `import conftest` may find another one."""
+    return request.config.pluginmanager.get_plugin(str(ROOT / "tests" / "conftest.py"))
 
-    path = chromium_path()
+
+@pytest.fixture(scope="module")
+def directory_browser(request):
+    """Chromium through Playwright, or a skip (a failure under PORTAL_REQUIRE_ALL=1) when it is missing."""
+    helpers = _suite_helpers(request)
+    skip_or_fail = helpers.skip_or_fail
+    path = helpers.chromium_path()
     if not path:
         skip_or_fail("Chromium is not installed (/usr/bin/chromium)")
     if not (ROOT / "static" / "vendor" / "htmx.min.js").exists():
@@ -55,8 +61,8 @@ def browser():
         instance.close()
 
 
-def test_choosing_a_province_swaps_the_results_in_place(browser, live_url):
-    page = browser.new_page()
+def test_choosing_a_province_swaps_the_results_in_place(directory_browser, live_url):
+    page = directory_browser.new_page()
     page.goto(f"{live_url}/en/help")
     page.evaluate("window.sameDocument = true")
     page.select_option("#province", "QC")
@@ -77,8 +83,8 @@ def test_choosing_a_province_swaps_the_results_in_place(browser, live_url):
     assert page.input_value("#province") == "national"
 
 
-def test_submitting_moves_focus_to_the_results_heading(browser, live_url):
-    page = browser.new_page()
+def test_submitting_moves_focus_to_the_results_heading(directory_browser, live_url):
+    page = directory_browser.new_page()
     page.goto(f"{live_url}/en/help?province=ON")
     page.evaluate("document.getElementById('province').value = 'SK'")  # chosen without a change event
     page.click("button[type=submit]")
@@ -86,8 +92,8 @@ def test_submitting_moves_focus_to_the_results_heading(browser, live_url):
     assert page.text_content("#province-heading").startswith("Saskatchewan")
 
 
-def test_the_filter_works_with_javascript_off(browser, live_url):
-    context = browser.new_context(java_script_enabled=False)
+def test_the_filter_works_with_javascript_off(directory_browser, live_url):
+    context = directory_browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_url}/fr/help")
     page.select_option("#province", "NL")
@@ -97,8 +103,8 @@ def test_the_filter_works_with_javascript_off(browser, live_url):
     context.close()
 
 
-def test_the_page_prints_as_a_clean_list(browser, live_url):
-    page = browser.new_page()
+def test_the_page_prints_as_a_clean_list(directory_browser, live_url):
+    page = directory_browser.new_page()
     page.goto(f"{live_url}/en/help?province=ON")
     page.emulate_media(media="print")
     for hidden in (".site-nav", "form.directory-filter", "#directory-status", ".directory-text-link",
@@ -111,8 +117,8 @@ def test_the_page_prints_as_a_clean_list(browser, live_url):
     assert pdf.startswith(b"%PDF")
 
 
-def test_the_page_is_light_and_makes_no_third_party_requests(browser, live_url):
-    page = browser.new_page()
+def test_the_page_is_light_and_makes_no_third_party_requests(directory_browser, live_url):
+    page = directory_browser.new_page()
     loaded: list[tuple[str, int]] = []
     page.on("requestfinished", lambda request: loaded.append((request.url, request.sizes()["responseBodySize"])))
     page.goto(f"{live_url}/en/help?province=ON", wait_until="networkidle")

@@ -60,7 +60,11 @@ def test_help_answers_with_a_members_session_cookie(down_client, path, caplog):
         assert "Nova Scotia" in response.get_data(as_text=True) or "Nouvelle-Écosse" in response.get_data(as_text=True)
 
 
-def test_help_is_exempt_from_rate_limits(app_config):
+def test_help_is_exempt_from_rate_limits(app_config, monkeypatch):
+    from portal.extensions import limiter
+
+    # Default limits live on the one module-level Limiter and outlast the app: put them back after this test.
+    monkeypatch.setattr(limiter.limit_manager, "_default_limits", [])
     app_config.RATELIMIT_DEFAULT = "2 per day"
     client = create_app(app_config).test_client()
     assert [client.get("/en/faq").status_code for _ in range(3)] == [200, 200, 429]  # the limit is real
