@@ -90,3 +90,15 @@ def test_the_page_stays_light(client, province):
     subresources = re.findall(r'<(?:link|script)[^>]+(?:href|src)="([^"]+)"', text)
     assert subresources == ["/static/css/portal.css", "/static/css/print.css", "/static/favicon.svg",
                             "/static/vendor/htmx.min.js", "/static/js/portal.js"]
+
+
+def test_the_province_cookie_is_secure_outside_development(monkeypatch, tmp_path):
+    from portal import create_app
+    from portal.config import Config
+
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "production-like-secret")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    response = create_app(Config()).test_client().get("/en/help?province=YT", base_url="https://localhost")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("help_province="))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
