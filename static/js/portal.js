@@ -29,6 +29,16 @@
     swapped = target && target.id ? {id: target.id, moveFocus: asked} : null;
   });
 
+  // Some URLs leave a choice implicit (/help, where a cookie or the profile picks the province). Before htmx
+  // pushes a new URL, name the choice on screen in the current history entry, so Back returns to it. (htmx also
+  // saves the page while restoring one; the address has already changed then, and must be left alone.)
+  document.addEventListener("htmx:beforeHistorySave", function (event) {
+    var named = document.querySelector("[data-history-url]");
+    if (named && event.detail.path === location.pathname + location.search) {
+      history.replaceState(history.state, "", named.getAttribute("data-history-url"));
+    }
+  });
+
   // Either way, the region's summary (its data-announce attribute) is read out through the page's one live
   // region, #announcer, which exists from page load: screen readers ignore live regions that arrive in a swap.
   document.addEventListener("htmx:afterSettle", function () {

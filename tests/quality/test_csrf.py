@@ -86,7 +86,7 @@ def test_over_https_a_same_origin_referer_passes(probed_app):
 def test_htmx_sends_the_token_from_the_meta_tag(quality_site, new_page):
     """In the browser, portal.js adds X-CSRFToken to htmx's non-GET requests, so they pass the CSRF check."""
     page = new_page()
-    page.goto(f"{quality_site.url}/en/help")
+    page.goto(f"{quality_site.url}/en/faq")
     statuses = []
     page.on("response", lambda response: statuses.append(response.status) if "/csrf" in response.url else None)
     page.evaluate("() => htmx.ajax('POST', '/en/_quality/csrf', {target: '#announcer', swap: 'innerHTML'})")

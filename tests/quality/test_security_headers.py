@@ -106,6 +106,6 @@ def test_session_cookie_is_secure_outside_development(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "production-like-secret")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
     client = create_app(Config()).test_client()
-    cookies = _cookies(client.get("/en/help", base_url="https://localhost"))
+    cookies = _cookies(client.get("/en/faq", base_url="https://localhost"))
     for name in ("session", "lang"):
         assert "Secure" in cookies[name] and "HttpOnly" in cookies[name] and "SameSite=Lax" in cookies[name]
