@@ -66,6 +66,9 @@ PAGES: tuple[Page, ...] = (
     Page("session-english-only", "/{lang}/sessions/{english_only_session_id}"),
     Page("faq", "/{lang}/faq", screenshot=True),
     Page("help", "/{lang}/help", screenshot=True),
+    Page("help-ontario", "/{lang}/help?province=ON", screenshot=True),
+    Page("help-nunavut", "/{lang}/help?province=NU"),
+    Page("help-unknown-province", "/{lang}/help?province=ZZ"),
     Page("not-found", "/{lang}/no-such-page", status=404, screenshot=True),
     # The other error pages, raised on purpose by the harness site's probe route (quality.site).
     *(Page(f"error-{code}", f"/{{lang}}/_quality/error/{code}", status=code, screenshot=code == 500)
@@ -77,12 +80,14 @@ FRAGMENTS: tuple[Fragment, ...] = (
     Fragment("results-empty", "/{lang}/sessions?q=no-session-matches-this"),
     Fragment("results-page-2", "/{lang}/sessions?page=2"),
     Fragment("results-corrected", "/{lang}/sessions?topic=knitting"),
+    Fragment("help-results", "/{lang}/help?province=QC"),
 )
 
 SWAPS: tuple[Swap, ...] = (
     Swap("filter-format", "/{lang}/sessions", (("select", "#filter-format", "drop_in"),)),
     Swap("search-empty", "/{lang}/sessions", (("type", "#filter-q", "no-session-matches-this"),)),
     Swap("next-page", "/{lang}/sessions", (("click", ".pagination a[rel=next]", ""),)),
+    Swap("help-province", "/{lang}/help", (("select", "#province", "QC"),)),
 )
 
 
