@@ -118,7 +118,7 @@ def login(client):
 
     def _login(user):
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()  # id and auth stamp (a new stamp ends other sessions)
             session["_fresh"] = True
         return user
 
