@@ -63,17 +63,22 @@ def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)
 
 
+def _extract() -> None:
+    # --ignore-dirs: Babel skips folders starting with "_" by default, which would miss templates/_macros/.
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--ignore-dirs", ".*", "--no-location", "--sort-output",
+             "-o", "translations/messages.pot", ".")
+
+
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Collect interface strings into translations/messages.pot."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "-o", "translations/messages.pot", ".")
+    _extract()
 
 
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract, then merge new strings into the French catalog."""
-    translate_extract()
+    _extract()  # not translate_extract(): calling a click command would parse sys.argv again
     _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
              "--ignore-obsolete")
 

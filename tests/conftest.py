@@ -185,3 +185,39 @@ def redis_url():
 def chromium_path() -> str | None:
     """Debian's Chromium, if installed."""
     return shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+
+
+@pytest.fixture
+def stub_broker(app):
+    """A fresh in-memory Dramatiq broker whose actors run in this test's app (start a Worker to consume)."""
+    from worker import actors
+    from worker.broker import setup_broker
+
+    broker = setup_broker(None, fresh=True)
+    actors.use_app(app)
+    yield broker
+    broker.flush_all()
+    actors.use_app(None)
+
+
+@pytest.fixture
+def stub_worker(stub_broker):
+    """Dramatiq worker threads consuming the stub broker; `stub_broker.join("emails")` waits for them."""
+    import dramatiq
+
+    worker = dramatiq.Worker(stub_broker, worker_timeout=50, worker_threads=2)
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real aiosmtpd SMTP server on a free port of this engineer's range (5300-5399 unless
+    PORTAL_TEST_SMTP_PORTS="first-last" says otherwise). Not started until `.start()`: a test can first show
+    what happens while nothing listens. Received messages are in `.messages`."""
+    from tests.smtp_sink import SMTPSink
+
+    sink = SMTPSink.on_free_port()
+    yield sink
+    sink.stop()

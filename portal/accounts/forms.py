@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp, StopValidation, ValidationError
 
 from portal.accounts.models import CATEGORIES
@@ -61,7 +62,8 @@ def _email_field(label=_l("Email address")):
 
 
 def _choice_field(label, choices, message, **kwargs):
-    return SelectField(label, choices=[("", _l("Choose…"))] + list(choices.items()), validate_choice=False,
+    options = [SelectChoice("", _l("Choose…"))] + [SelectChoice(value, text) for value, text in choices.items()]
+    return SelectField(label, choices=options, validate_choice=False,
                        validators=[_required(message), AnyOf(list(choices), message=message)], **kwargs)
 
 
@@ -101,7 +103,7 @@ class SignupForm(FlaskForm):
         Regexp(r"^\d{4,12}$", message=_l("Your CMA ID is 4 to 12 digits, with no letters or spaces."))])
     category = _choice_field(_l("I am a"), CATEGORIES, _l("Choose what describes you."))
     province = _choice_field(_l("Province or territory"), PROVINCES, _l("Choose your province or territory."))
-    locale = RadioField(_l("Preferred language"), choices=list(LOCALES.items()), validate_choice=False,
+    locale = RadioField(_l("Preferred language"), choices=LOCALES, validate_choice=False,
                         validators=[AnyOf(list(LOCALES), message=_l("Choose English or French."))])
     accept_rules = BooleanField(_l("I have read and accept the rules of engagement."), validators=[
         _required(_l("Please accept the rules of engagement to join."))])
@@ -134,7 +136,7 @@ class ProfileForm(FlaskForm):
     first_name = _name_field(_l("First name"), _l("Enter your first name."))
     last_name = _name_field(_l("Last name"), _l("Enter your last name."))
     province = _choice_field(_l("Province or territory"), PROVINCES, _l("Choose your province or territory."))
-    locale = RadioField(_l("Preferred language"), choices=list(LOCALES.items()), validate_choice=False,
+    locale = RadioField(_l("Preferred language"), choices=LOCALES, validate_choice=False,
                         validators=[AnyOf(list(LOCALES), message=_l("Choose English or French."))])
 
 

@@ -9,6 +9,7 @@ Passwords are never logged and never stored anywhere but as an argon2 hash.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -82,6 +83,8 @@ def password_problem(password: str, *, user_inputs: list[str] | None = None):
         return _l("Use at least %(count)d characters.", count=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
         return _l("Use at most %(count)d characters.", count=MAX_LENGTH)
+    if any(unicodedata.category(c) == "Cc" for c in password):  # cannot be typed again in a password box
+        return _l("Remove line breaks and other invisible characters.")
     if is_common(password):
         return _l("This password is on a list of common passwords. A few unrelated words together work well.")
     if is_easy_to_guess(password, user_inputs or []):
