@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from itertools import count
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlmodel import SQLModel
 
@@ -31,10 +32,21 @@ def app_config(tmp_path):
     return TestConfig(tmp_path)
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context (its own `g` and database session), as in
+    production. Without this, requests made while the `db` fixture holds an app context would share `g`, and
+    with it Flask-Login's cached user and Flask-WTF's CSRF token, across requests and clients."""
+
+    def open(self, *args, **kwargs):  # noqa: D102
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     """A fresh app over a fresh SQLite database, migrated to the models' schema."""
     application = create_app(app_config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         SQLModel.metadata.create_all(portal_db.engine)
     yield application

@@ -38,7 +38,7 @@ def outbox(db):
     """The notification rows, oldest first (optionally of one kind)."""
 
     def _rows(kind: str | None = None) -> list[Notification]:
-        db.expire_all()
+        db.rollback()  # end the read snapshot: see what requests committed since
         query = select(Notification).order_by(Notification.id)
         if kind:
             query = query.where(Notification.kind == kind)
