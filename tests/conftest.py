@@ -138,6 +138,20 @@ def login(client):
 
 
 @pytest.fixture
+def post(client):
+    """POST a form the way a browser does: with the session's CSRF token (read from a page's meta tag)."""
+    import re
+
+    def _post(url: str, data: dict, **kwargs):
+        lang = url.split("/")[1] if url.split("/")[1] in ("en", "fr") else "en"
+        page = client.get(f"/{lang}/help").get_data(as_text=True)
+        token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+        return client.post(url, data={**data, "csrf_token": token}, **kwargs)
+
+    return _post
+
+
+@pytest.fixture
 def query_counter(app):
     """Counts SQL statements run while the returned list is being collected."""
     statements: list[str] = []

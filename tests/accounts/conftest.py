@@ -22,18 +22,6 @@ def signup_form(**overrides) -> dict:
 
 
 @pytest.fixture
-def post(client):
-    """POST a form the way a browser does: with the CSRF token from the session's pages."""
-
-    def _post(url: str, data: dict, **kwargs):
-        page = client.get(f"/{url.split('/')[1]}/help").get_data(as_text=True)
-        token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-        return client.post(url, data={**data, "csrf_token": token}, **kwargs)
-
-    return _post
-
-
-@pytest.fixture
 def outbox(db):
     """The notification rows, oldest first (optionally of one kind)."""
 
