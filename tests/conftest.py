@@ -227,17 +227,6 @@ def stub_broker(app):
 
 
 @pytest.fixture
-def stub_worker(stub_broker):
-    """Dramatiq worker threads consuming the stub broker; `stub_broker.join("emails")` waits for them."""
-    import dramatiq
-
-    worker = dramatiq.Worker(stub_broker, worker_timeout=50, worker_threads=2)
-    worker.start()
-    yield worker
-    worker.stop()
-
-
-@pytest.fixture
 def smtp_server():
     """A real aiosmtpd SMTP server on a free port of this engineer's range (5300-5399 unless
     PORTAL_TEST_SMTP_PORTS="first-last" says otherwise). Not started until `.start()`: a test can first show

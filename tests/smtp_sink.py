@@ -54,6 +54,7 @@ class SMTPSink:
         self.data_started = threading.Event()
         self._lock = threading.Lock()
         self._controller = None
+        self.controller_options: dict = {}  # e.g. an authenticator, for tests of SMTP AUTH
 
     @classmethod
     def on_free_port(cls) -> SMTPSink:
@@ -82,7 +83,8 @@ class SMTPSink:
         from aiosmtpd.controller import Controller
 
         if self._controller is None:
-            self._controller = Controller(self, hostname=self.host, port=self.port, ready_timeout=10)
+            self._controller = Controller(self, hostname=self.host, port=self.port, ready_timeout=10,
+                                          **self.controller_options)
             self._controller.start()
         return self
 

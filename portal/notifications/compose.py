@@ -87,10 +87,10 @@ def compose(notification: Notification, db: Session) -> EmailMessage | None:
     message["To"] = notification.recipient_email
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = message_id(notification.dedupe_key)
-    message["Content-Language"] = CONTENT_LANGUAGES[lang]
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    message["Content-Language"] = CONTENT_LANGUAGES[lang]  # after set_content, which clears Content-* headers
     for attachment in content.attachments:
         maintype, _, subtype = attachment.mimetype.partition("/")
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",

@@ -27,6 +27,7 @@ def outbox(db):
 
     def _rows(kind: str | None = None) -> list[Notification]:
         db.rollback()  # end the read snapshot: see what requests committed since
+        db.expire_all()
         query = select(Notification).order_by(Notification.id)
         if kind:
             query = query.where(Notification.kind == kind)

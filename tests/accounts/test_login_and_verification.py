@@ -38,6 +38,7 @@ def test_verification_link_works_once(client, db, signed_up, lang):
     first = client.get(link)
     assert first.status_code == 302 and f"/{lang}/account/login" in first.headers["Location"]
     db.rollback()
+    db.expire_all()
     assert user.is_verified
     again = client.get(link)
     assert again.status_code == 200
@@ -61,6 +62,7 @@ def test_expired_verification_link_offers_a_new_one(client, db, make_user):
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "Ce lien est expiré." in html and "Renvoyer le lien" in html
     db.rollback()
+    db.expire_all()
     assert not user.is_verified
 
 

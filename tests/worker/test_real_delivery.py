@@ -25,6 +25,7 @@ def _link(message, lang: str) -> str:
 
 def _rows(db) -> list[Notification]:
     db.rollback()
+    db.expire_all()
     return list(db.exec(select(Notification).order_by(Notification.id)).all())
 
 
@@ -62,6 +63,7 @@ def test_signup_verification_email_link_and_login_through_real_smtp(real_app_con
     assert ("Confirm your email address" if lang == "en" else "Confirmez votre adresse") not in page.get_data(
         as_text=True)
     db.rollback()
+    db.expire_all()
     assert db.exec(select(User)).one().is_verified
 
 
