@@ -5,6 +5,7 @@ import secrets
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 from sqlmodel import select
 
 from portal.accounts.forms import LOCALES
@@ -56,9 +57,10 @@ def user_create(email, password, first_name, last_name, province, locale, catego
         email = validate_email(email, check_deliverability=False, allow_smtputf8=False).ascii_email.lower()
     except EmailNotValidError as exc:
         raise click.ClickException(f"Not a usable email address: {exc}") from exc
-    problem = password_problem(password, user_inputs=[first_name, last_name, email])
-    if problem:
-        raise click.ClickException(str(problem))
+    with force_locale("en_CA"):  # no request to choose a language from: operators read English
+        problem = password_problem(password, user_inputs=[first_name, last_name, email])
+        if problem is not None:
+            raise click.ClickException(str(problem))
     if db.session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise click.ClickException(f"An account already uses {email}.")
     user = create_verified_user(email=email, password=password, first_name=first_name, last_name=last_name,

@@ -77,7 +77,7 @@ class NewPassword:
         inputs = [getattr(form, name).data or "" for name in self.other_fields if hasattr(form, name)]
         inputs += getattr(form, "user_inputs", [])  # set by the view: the account's own name and email
         problem = password_problem(field.data or "", user_inputs=[str(v) for v in inputs])
-        if problem:
+        if problem is not None:
             raise StopValidation(problem)
 
 
