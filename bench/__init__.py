@@ -1,0 +1,1 @@
+"""Benchmarks: each module here has a main() that prints figures. Not tests: `make bench` runs them all."""
