@@ -35,6 +35,16 @@ def _sign_in_again(user=None) -> None:
     login_user(user or current_user._get_current_object(), remember=remember)
 
 
+def _confirmed(form, password_field, wrong_message: str) -> bool:
+    """The form is valid and `password_field` holds the member's current password (else the field says so)."""
+    if not form.validate_on_submit():
+        return False
+    if verify_password(current_user.password_hash, password_field.data):
+        return True
+    password_field.errors.append(wrong_message)
+    return False
+
+
 @bp.get("")
 @login_required
 def account():
@@ -61,10 +71,8 @@ def update_profile():
 def change_email():
     """Ask to move the account to a new address: a link goes there, and the change happens when it is opened."""
     form = EmailChangeForm(prefix="change-email")
-    if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current_password.data):
-            form.current_password.errors.append(_("That is not your current password."))
-        elif form.new_email.data == current_user.email:
+    if _confirmed(form, form.current_password, _("That is not your current password.")):
+        if form.new_email.data == current_user.email:
             form.new_email.errors.append(_("That is already your address."))
         else:
             profile.request_email_change(db.session, current_user, form.new_email.data)
@@ -97,13 +105,11 @@ def change_password():
     """Change the password (knowing the current one); other browsers are signed out, this one stays in."""
     form = PasswordChangeForm(prefix="change-password")
     form.user_inputs = [current_user.first_name, current_user.last_name, current_user.email]
-    if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.current_password.data):
-            profile.change_password(db.session, current_user, form.new_password.data)
-            _sign_in_again()
-            flash(_("Your new password is saved. Other devices have been signed out."), "success")
-            return redirect(url_for("accounts.account"))
-        form.current_password.errors.append(_("That is not your current password."))
+    if _confirmed(form, form.current_password, _("That is not your current password.")):
+        profile.change_password(db.session, current_user, form.new_password.data)
+        _sign_in_again()
+        flash(_("Your new password is saved. Other devices have been signed out."), "success")
+        return redirect(url_for("accounts.account"))
     return _page(password_form=form)
 
 
@@ -113,12 +119,10 @@ def change_password():
 def delete_account():
     """Delete the account for good, once the password confirms it."""
     form = DeleteAccountForm(prefix="delete")
-    if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.password.data):
-            user = current_user._get_current_object()
-            logout_user()
-            profile.delete_account(db.session, user)
-            flash(_("Your account and your personal information have been deleted."), "info")
-            return redirect(url_for("pages.home"))
-        form.password.errors.append(_("That is not your password."))
+    if _confirmed(form, form.password, _("That is not your password.")):
+        user = current_user._get_current_object()
+        logout_user()
+        profile.delete_account(db.session, user)
+        flash(_("Your account and your personal information have been deleted."), "info")
+        return redirect(url_for("pages.home"))
     return _page(delete_form=form)
