@@ -44,13 +44,19 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     login_manager.init_app(app)
     from portal.accounts import login as _login  # noqa: F401  (registers the user loader)
+    from portal.notifications import dispatch as _dispatch  # noqa: F401  (enqueues notifications after commit)
+    from worker import broker
+
+    broker.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.accounts import bp as accounts_bp
     from portal.directory import bp as directory_bp
     from portal.health import bp as health_bp
+    from portal.notifications.staff import bp as notifications_staff_bp
     from portal.pages import bp as pages_bp
     from portal.sessions import bp as sessions_bp
 
-    for blueprint in (health_bp, pages_bp, sessions_bp, directory_bp):
+    for blueprint in (health_bp, pages_bp, sessions_bp, directory_bp, accounts_bp, notifications_staff_bp):
         app.register_blueprint(blueprint)

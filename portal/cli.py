@@ -1,4 +1,5 @@
-"""Operator commands: `flask --app portal db upgrade | demo load | translate extract|update|compile`."""
+"""Operator commands: `flask --app portal db upgrade | demo load | user create | staff grant|revoke | clock |
+translate extract|update|compile`."""
 from __future__ import annotations
 
 import subprocess
@@ -50,7 +51,10 @@ def demo_load() -> None:
     from portal.demo import load_demo
     from portal.extensions import db
 
-    report = load_demo(db.session)
+    try:
+        report = load_demo(db.session)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from exc
     for line in report:
         click.echo(line)
 
@@ -88,7 +92,31 @@ def translate_compile() -> None:
     _pybabel("compile", "-d", "translations", "--statistics")
 
 
+@click.command("clock")
+@click.option("--once", is_flag=True, help="Run one tick and exit.")
+@click.option("--interval", default=30.0, show_default=True, help="Seconds between ticks.")
+def clock_command(once: bool, interval: float) -> None:
+    """Every ~30 s: enqueue due notifications and run the periodic jobs (see portal/clock.py)."""
+    import signal
+    import threading
+
+    from portal import clock
+
+    app = current_app._get_current_object()
+    if once:
+        for name, result in clock.tick(app).items():
+            click.echo(f"{name}: {result}")
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_args: stop.set())
+    click.echo(f"Clock running every {interval:g} s.")
+    clock.run_forever(app, interval=interval, stop=stop)
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for group in (db_cli, demo_cli, translate_cli):
+    from portal.accounts.cli import staff_cli, user_cli
+
+    for group in (db_cli, demo_cli, translate_cli, user_cli, staff_cli, clock_command):
         app.cli.add_command(group)

@@ -50,6 +50,13 @@ class Config:
         self.BABEL_DEFAULT_TIMEZONE = "America/Toronto"
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Redis down must not take sign-in down: fall back to per-process memory limits meanwhile.
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_KEY_PREFIX = "portal-limits"
+        # How long a worker holds an outbox row it is sending (longer than the actor's 90 s time limit).
+        self.PORTAL_DELIVERY_LEASE_SECONDS = int(env.get("PORTAL_DELIVERY_LEASE_SECONDS", "120"))
+        self.PASSWORD_HASH_FAST = False
         self.SESSIONS_PER_PAGE = 20
 
 
@@ -69,5 +76,6 @@ class TestConfig(Config):
         self.SMTP_URL = None
         self.PORTAL_EMBEDDED_WORKER = False
         self.RATELIMIT_STORAGE_URI = "memory://"
+        self.PASSWORD_HASH_FAST = True  # argon2 with tiny costs: the suite hashes hundreds of passwords
         self.SESSION_COOKIE_SECURE = False
         self.REMEMBER_COOKIE_SECURE = False

@@ -143,7 +143,14 @@ def _at(day: date, hour: int) -> datetime:
 
 
 def load_demo(db: Session, *, today: date | None = None) -> list[str]:
-    """Add each demo session unless an upcoming one with the same English title exists; returns a report."""
+    """Add each demo session unless an upcoming one with the same English title exists, and the demo accounts;
+    returns a report (with the demo credentials). Refuses to run in production."""
+    from flask import current_app
+
+    from portal.accounts.demo import load_demo_accounts
+
+    if current_app.config.get("PORTAL_ENV") == "production":
+        raise RuntimeError("Demo data is never loaded in production (PORTAL_ENV=production).")
     today = today or utcnow().astimezone(EASTERN).date()
     now = utcnow()
     existing = set(db.exec(select(SupportSession.title_en).where(SupportSession.starts_at > now)).all())
@@ -158,4 +165,4 @@ def load_demo(db: Session, *, today: date | None = None) -> list[str]:
                               zoom_url=f"https://zoom.example.invalid/j/{9000000 + days * 100 + hour}"))
         added += 1
     db.commit()
-    return [f"Demo sessions: {added} added, {len(PROGRAMME) - added} already there."]
+    return [f"Demo sessions: {added} added, {len(PROGRAMME) - added} already there.", *load_demo_accounts(db)]

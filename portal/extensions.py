@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_limiter import Limiter
@@ -104,7 +104,12 @@ class Database:
     def session(self) -> Session:
         """The session of the current app context, opened on first use."""
         if "db_session" not in g:
-            g.db_session = Session(self.engine, expire_on_commit=False)
+            # A request that may write takes SQLite's write lock when its transaction starts, so it waits its
+            # turn (busy_timeout) instead of failing with "database is locked" when it upgrades a stale read
+            # snapshot while the worker writes. PostgreSQL ignores the option.
+            writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+            bind = self.engine.execution_options(sqlite_immediate=True) if writes else self.engine
+            g.db_session = Session(bind, expire_on_commit=False)
         return g.db_session
 
     def new_session(self, *, write: bool = False) -> Session:

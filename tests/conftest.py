@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from itertools import count
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlmodel import SQLModel
 
@@ -30,10 +31,21 @@ def app_config(tmp_path):
     return TestConfig(tmp_path)
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context (its own `g` and database session), as in
+    production. Without this, requests made while the `db` fixture holds an app context would share `g`, and
+    with it Flask-Login's cached user and Flask-WTF's CSRF token, across requests and clients."""
+
+    def open(self, *args, **kwargs):  # noqa: D102
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     """A fresh app over a fresh SQLite database, migrated to the models' schema."""
     application = create_app(app_config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         SQLModel.metadata.create_all(portal_db.engine)
     yield application
@@ -117,11 +129,25 @@ def login(client):
 
     def _login(user):
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()  # id and auth stamp (a new stamp ends other sessions)
             session["_fresh"] = True
         return user
 
     return _login
+
+
+@pytest.fixture
+def post(client):
+    """POST a form the way a browser does: with the session's CSRF token (read from a page's meta tag)."""
+    import re
+
+    def _post(url: str, data: dict, **kwargs):
+        lang = url.split("/")[1] if url.split("/")[1] in ("en", "fr") else "en"
+        page = client.get(f"/{lang}/faq").get_data(as_text=True)
+        token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+        return client.post(url, data={**data, "csrf_token": token}, **kwargs)
+
+    return _post
 
 
 @pytest.fixture
@@ -246,3 +272,29 @@ def nu_checker():
     if not nu.VNU_JAR.exists():
         skip_or_fail(f"{nu.VNU_JAR} is missing: run `npm ci` (make install)")
     return nu.VNU_JAR
+
+
+
+@pytest.fixture
+def stub_broker(app):
+    """A fresh in-memory Dramatiq broker whose actors run in this test's app (start a Worker to consume)."""
+    from worker import actors
+    from worker.broker import setup_broker
+
+    broker = setup_broker(None, fresh=True)
+    actors.use_app(app)
+    yield broker
+    broker.flush_all()
+    actors.use_app(None)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real aiosmtpd SMTP server on a free port of this engineer's range (5300-5399 unless
+    PORTAL_TEST_SMTP_PORTS="first-last" says otherwise). Not started until `.start()`: a test can first show
+    what happens while nothing listens. Received messages are in `.messages`."""
+    from tests.smtp_sink import SMTPSink
+
+    sink = SMTPSink.on_free_port()
+    yield sink
+    sink.stop()

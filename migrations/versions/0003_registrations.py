@@ -1,7 +1,7 @@
 """registrations: each registration's invite revision, and private calendar-feed tokens (hashes only)
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002_accounts
 Create Date: 2026-11-21 23:30:19.907658
 """
 from alembic import op
@@ -11,7 +11,7 @@ import portal.extensions
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002_accounts'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,7 @@
-"""Flask-Login wiring: how a session cookie becomes a User."""
+"""Flask-Login wiring: how a session cookie becomes a User, and where anonymous visitors are sent."""
 from __future__ import annotations
 
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import User
@@ -8,11 +9,28 @@ from portal.extensions import db, login_manager
 
 login_manager.login_message = _l("Please sign in to continue.")
 login_manager.login_message_category = "info"
+login_manager.login_view = "accounts.login"
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """The signed-in user, or None when the id is unknown or malformed."""
-    if not user_id.isdigit():
+    """The signed-in user, or None when the id is unknown, malformed, or its auth stamp has changed."""
+    account_id, _sep, stamp = user_id.partition(":")
+    if not account_id.isdigit() or not stamp:
         return None
-    return db.session.get(User, int(user_id))
+    user = db.session.get(User, int(account_id))
+    if user is None or user.auth_stamp != stamp:
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def _send_to_login():
+    """Anonymous visitors go to the sign-in page with `next` set to this path (never a full URL)."""
+    from flask import flash
+
+    from portal.accounts.access import redirect_for_htmx
+
+    flash(str(login_manager.login_message), login_manager.login_message_category)
+    path = request.full_path if request.query_string else request.path
+    return redirect_for_htmx(url_for("accounts.login", next=path))

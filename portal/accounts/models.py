@@ -1,6 +1,7 @@
 """Member and staff accounts."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -34,6 +35,8 @@ class User(UserMixin, SQLModel, table=True):
     province: str = Field(max_length=2)
     locale: str = Field(default="en", max_length=2)
     is_staff: bool = Field(default=False)
+    # Part of the login session id: changing it (new password, new email) signs out every other browser.
+    auth_stamp: str = Field(default_factory=lambda: secrets.token_hex(8), max_length=32)
     email_verified_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
@@ -42,3 +45,11 @@ class User(UserMixin, SQLModel, table=True):
     def is_verified(self) -> bool:
         """Whether the email address has been confirmed."""
         return self.email_verified_at is not None
+
+    def get_id(self) -> str:
+        """Flask-Login's id: the account id and its auth stamp, so a new stamp ends every other session."""
+        return f"{self.id}:{self.auth_stamp}"
+
+    def new_auth_stamp(self) -> None:
+        """End every session and remember-me cookie of this account (the caller signs the current one in again)."""
+        self.auth_stamp = secrets.token_hex(8)

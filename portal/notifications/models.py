@@ -31,5 +31,9 @@ class Notification(SQLModel, table=True):
     attempts: int = Field(default=0)
     last_error: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # A worker sending this row holds it until then; after a crash the lease runs out and the clock re-enqueues it.
+    claimed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
+    # After a failed attempt: the clock leaves the row to the broker's own retry until then.
+    retry_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     dedupe_key: str = Field(max_length=200, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

@@ -15,6 +15,8 @@ from portal.extensions import utcnow
 from portal.notifications.models import Notification
 
 PENDING_KEY = "portal_notifications_to_dispatch"
+# When each pending id is due: after commit, only those already due go to the broker (the clock sends the rest).
+PENDING_DUE_KEY = "portal_notifications_due"
 
 
 def notify(db: Session, *, kind: str, recipient_email: str, dedupe_key: str, locale: str = "en",
@@ -36,5 +38,31 @@ def notify(db: Session, *, kind: str, recipient_email: str, dedupe_key: str, loc
             db.add(notification)
     except IntegrityError:  # a concurrent writer queued the same email first
         return None
+    db.info.setdefault(PENDING_KEY, []).append(notification.id)
+    db.info.setdefault(PENDING_DUE_KEY, {})[notification.id] = notification.due_at
+    return notification
+
+
+def due_and_unsent(db: Session, *, now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Ids of pending rows that are due, not held by a worker, and not waiting for the broker's own retry."""
+    now = now or utcnow()
+    query = (select(Notification.id)
+             .where(Notification.status == "pending", Notification.due_at <= now)
+             .where((Notification.claimed_until.is_(None)) | (Notification.claimed_until <= now))
+             .where((Notification.retry_at.is_(None)) | (Notification.retry_at <= now))
+             .order_by(Notification.due_at).limit(limit))
+    return list(db.exec(query).all())
+
+
+def retry_failed(db: Session, notification_id: int) -> Notification | None:
+    """Give a failed row a fresh set of attempts (staff action); it is dispatched when the caller commits."""
+    notification = db.get(Notification, notification_id)
+    if notification is None or notification.status != "failed":
+        return None
+    notification.status = "pending"
+    notification.attempts = 0
+    notification.retry_at = None
+    notification.claimed_until = None
+    db.add(notification)
     db.info.setdefault(PENDING_KEY, []).append(notification.id)
     return notification

@@ -99,6 +99,7 @@ def test_the_province_cookie_is_secure_outside_development(monkeypatch, tmp_path
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "production-like-secret")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    monkeypatch.setenv("PORTAL_EMBEDDED_WORKER", "0")  # no worker threads left running inside the test process
     response = create_app(Config()).test_client().get("/en/help?province=YT", base_url="https://localhost")
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("help_province="))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie

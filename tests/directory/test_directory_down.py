@@ -48,7 +48,7 @@ def test_the_htmx_fragment_answers(down_client):
 @pytest.mark.parametrize("path", PAGES)
 def test_help_answers_with_a_members_session_cookie(down_client, path, caplog):
     with down_client.session_transaction() as session:
-        session["_user_id"] = "1"
+        session["_user_id"] = "1:any-auth-stamp"  # stamped, so the loader has to ask the database
         session["_fresh"] = True
     down_client.set_cookie("help_province", "NS")
     with caplog.at_level(logging.WARNING):

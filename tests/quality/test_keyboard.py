@@ -47,10 +47,11 @@ def test_tab_order_is_logical_and_focus_is_always_visible(quality_site, new_page
         stops.append(press(page, "Tab"))
         assert len(stops) < 80, "Tab never reached the footer"
     assert stops[0]["skip"] and stops[0]["onScreen"], "the skip link comes first and shows itself"
-    header = [stop["text"] for stop in stops[1:6]]
-    assert header == ["Wellness Connection", "Sessions", "Questions", "Français", "Get help now"]
-    assert all(stop["landmark"] == "header" for stop in stops[1:6])
-    assert stops[6]["id"] == "filter-q", "main content starts with the search field"
+    header = [stop["text"] for stop in stops[1:8]]
+    assert header == ["Wellness Connection", "Sessions", "Questions", "Sign in", "Create account", "Français",
+                      "Get help now"]
+    assert all(stop["landmark"] == "header" for stop in stops[1:8])
+    assert stops[8]["id"] == "filter-q", "main content starts with the search field"
     orders = [stop["order"] for stop in stops]
     assert orders == sorted(orders), "focus follows the document order"
     hidden = [stop for stop in stops if not (stop["outline"] and stop["onScreen"])]

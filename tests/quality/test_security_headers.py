@@ -105,6 +105,7 @@ def test_session_cookie_is_secure_outside_development(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "production-like-secret")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    monkeypatch.setenv("PORTAL_EMBEDDED_WORKER", "0")  # no worker threads left running inside the test process
     client = create_app(Config()).test_client()
     cookies = _cookies(client.get("/en/faq", base_url="https://localhost"))
     for name in ("session", "lang"):

@@ -1,0 +1,111 @@
+"""Delivery rate through the real path: outbox rows → Redis → ONE `dramatiq worker.actors` process → SMTP.
+
+Needs Redis (BENCH_REDIS_URL, else PORTAL_TEST_REDIS_URL; the database number is flushed) and uses PostgreSQL
+when PORTAL_TEST_DATABASE_URL is set (a throwaway database), else a SQLite file. SMTP is a local aiosmtpd.
+Prints emails per second for each thread count. Usage: python -m bench.delivery_rate [COUNT]
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from portal.config import ROOT
+
+BIN = Path(sys.executable).parent
+COUNT = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 300
+THREADS = (4, 8)
+
+
+def _database(tmp: Path) -> tuple[str, callable]:
+    base = os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp / 'bench.db'}", lambda: None
+    import psycopg
+
+    name = f"portal_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return base.rsplit("/", 1)[0] + "/" + name, drop
+
+
+def _run(threads: int, redis_url: str, tmp: Path) -> float:
+    import redis
+    from sqlmodel import SQLModel
+
+    from portal import create_app
+    from portal.accounts import emails
+    from portal.accounts.models import User
+    from portal.config import TestConfig
+    from portal.extensions import db
+    from portal.notifications.services import notify
+    from tests.smtp_sink import SMTPSink
+
+    redis.Redis.from_url(redis_url).flushdb()
+    database_url, drop = _database(tmp)
+    config = TestConfig(tmp)
+    config.DATABASE_URL, config.REDIS_URL = database_url, redis_url
+    app = create_app(config)
+    sink = SMTPSink.on_free_port().start()
+    env = {**os.environ, "REDIS_URL": redis_url, "DATABASE_URL": database_url, "SMTP_URL": sink.url,
+           "SECRET_KEY": config.SECRET_KEY, "PORTAL_INSTANCE_DIR": str(tmp / "instance")}
+    log = (tmp / f"worker-{threads}.log").open("wb")
+    worker = subprocess.Popen([str(BIN / "dramatiq"), "worker.actors", "--processes", "1", "--threads",
+                               str(threads)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    try:
+        with app.app_context():
+            SQLModel.metadata.create_all(db.engine)
+            session = db.session
+            users = [User(email=f"bench{i}@example.org", password_hash="x", first_name="Bench", last_name=str(i),
+                          cma_id=str(10_000_000 + i), category="resident", province="ON") for i in range(COUNT)]
+            session.add_all(users)
+            session.commit()
+            time.sleep(3)  # let the worker boot before the clock starts
+            started = time.perf_counter()
+            for user in users:
+                notify(session, kind=emails.VERIFY_EMAIL, recipient_email=user.email, user_id=user.id,
+                       dedupe_key=f"bench:{user.id}")
+            session.commit()  # after commit: COUNT messages go to Redis
+            sink.wait_for(COUNT, timeout=600)
+            elapsed = time.perf_counter() - started
+            db.dispose()
+        return COUNT / elapsed
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # never leave a worker consuming the shared Redis database
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+        log.close()
+        sink.stop()
+        drop()
+
+
+def main() -> None:
+    """Print the delivery rate for one worker process at a few thread counts."""
+    redis_url = os.environ.get("BENCH_REDIS_URL") or os.environ.get("PORTAL_TEST_REDIS_URL")
+    if not redis_url:
+        print("delivery_rate: set BENCH_REDIS_URL or PORTAL_TEST_REDIS_URL (its database is flushed); skipped")
+        return
+    backend = "PostgreSQL" if os.environ.get("PORTAL_TEST_DATABASE_URL") else "SQLite"
+    for threads in THREADS:
+        with tempfile.TemporaryDirectory() as tmp:
+            rate = _run(threads, redis_url, Path(tmp))
+        print(f"delivery_rate: {COUNT} emails, 1 worker process x {threads} threads, {backend}, "
+              f"SMTP on localhost: {rate:.1f} emails/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Turn an outbox row into the exact MIME message: builder, templates, headers, attachments.
+
+`compose(notification, db)` is what delivery sends and what tests inspect. The builder runs inside
+`force_locale(...)` with the page language set to the row's locale, so `_()`, `localized()` and the date filters
+all speak the recipient's language. Templates are `templates/email/<template>.txt` and `.html`; both extend
+`email/base.txt` / `email/base.html`, which end every email with the "Get help now" line (988, 911).
+"""
+from __future__ import annotations
+
+import hashlib
+from contextlib import contextmanager
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from urllib.parse import urlsplit
+
+from flask import current_app, g, render_template
+from flask_babel import force_locale
+from sqlmodel import Session
+
+from portal.extensions import utcnow
+from portal.i18n import BABEL_LOCALES, LANGUAGES
+from portal.notifications.kinds import builder_for
+from portal.notifications.models import Notification
+
+CONTENT_LANGUAGES = {"en": "en-CA", "fr": "fr-CA"}
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A full link for an email (there is no request to take the host from): PORTAL_BASE_URL + the route."""
+    base = urlsplit(current_app.config["PORTAL_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def mail_domain() -> str:
+    """The domain of MAIL_FROM (for Message-IDs), else the portal's host."""
+    address = parseaddr(current_app.config["MAIL_FROM"])[1]
+    if "@" in address:
+        return address.rsplit("@", 1)[1]
+    return urlsplit(current_app.config["PORTAL_BASE_URL"]).hostname or "localhost"
+
+
+def message_id(dedupe_key: str) -> str:
+    """A Message-ID derived from the dedupe key: the same on every retry, so mail clients fold duplicates."""
+    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:40]
+    return f"<{digest}@{mail_domain()}>"
+
+
+@contextmanager
+def recipient_language(lang: str):
+    """Render as if the page were in `lang`: Babel locale and the portal's current_lang()."""
+    had, previous = "lang" in g, g.get("lang")
+    g.lang = lang
+    try:
+        with force_locale(BABEL_LOCALES[lang]):
+            yield
+    finally:
+        if had:
+            g.lang = previous
+        else:
+            g.pop("lang", None)
+
+
+def _one_line(value: str) -> str:
+    # A header is one line: a name someone typed must never add headers.
+    return " ".join(str(value).split())
+
+
+def compose(notification: Notification, db: Session) -> EmailMessage | None:
+    """The message to send for this row, or None when its builder says it no longer applies."""
+    builder = builder_for(notification.kind)
+    lang = notification.locale if notification.locale in LANGUAGES else "en"
+    with recipient_language(lang):
+        content = builder(notification, db)
+        if content is None:
+            return None
+        context = dict(content.context, subject=content.subject, lang=lang,
+                       help_url=absolute_url("directory.get_help", lang=lang),
+                       home_url=absolute_url("pages.home", lang=lang))
+        text = render_template(f"email/{content.template}.txt", **context)
+        html = render_template(f"email/{content.template}.html", **context)
+        subject = _one_line(content.subject)
+
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = notification.recipient_email
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = message_id(notification.dedupe_key)
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    message["Content-Language"] = CONTENT_LANGUAGES[lang]  # after set_content, which clears Content-* headers
+    for attachment in content.attachments:
+        maintype, _, subtype = attachment.mimetype.partition("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
+                               filename=attachment.filename, params=dict(attachment.params))
+    return message

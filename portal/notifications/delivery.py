@@ -1,0 +1,212 @@
+"""How an email leaves: claim the outbox row, compose it, send it (SMTP or .eml), mark it. One module sends.
+
+`deliver(notification_id)` is safe to run any number of times for the same id, in any number of workers:
+1. Claim: in one short write transaction (PostgreSQL `SELECT ... FOR UPDATE SKIP LOCKED`; SQLite `BEGIN
+   IMMEDIATE`), check the row is pending, due and not held, and take a lease (`claimed_until`). The lease, not an
+   open transaction, protects the send, so a slow SMTP server never holds a database lock (on SQLite that would
+   stop every other writer).
+2. Compose (the kind's builder decides whether it still applies; None marks the row skipped).
+3. Send through SMTP_URL, or write `<id>-<kind>.eml` into PORTAL_OUTBOX_DIR.
+4. Mark the row sent.
+If the worker dies between 3 and 4, the lease runs out and the clock enqueues the row again: the email may then
+arrive twice, with the same Message-ID. A failure records `attempts` and `last_error`, sets `retry_at` (the clock
+leaves the row to the broker's retry until then) and raises `DeliveryFailed` so the broker retries with backoff;
+after MAX_ATTEMPTS the row is marked failed, where staff see it.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import parseaddr
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from flask import current_app
+from sqlmodel import Session, select
+
+from portal.extensions import db, utcnow
+from portal.notifications.compose import compose  # noqa: F401  (re-exported: tests call delivery.compose)
+from portal.notifications.models import Notification
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8  # worker.actors.deliver retries MAX_ATTEMPTS - 1 times
+MIN_BACKOFF_MS = int(os.environ.get("PORTAL_DELIVERY_MIN_BACKOFF_MS", "15000"))
+MAX_BACKOFF_MS = int(os.environ.get("PORTAL_DELIVERY_MAX_BACKOFF_MS", str(60 * 60 * 1000)))
+SMTP_TIMEOUT_S = 30
+DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+
+
+class DeliveryFailed(Exception):
+    """This attempt failed and the row is waiting for another; the broker should retry."""
+
+
+@dataclass(frozen=True)
+class SMTPSettings:
+    """Where and how to hand mail over, from SMTP_URL."""
+
+    scheme: str
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+
+
+def parse_smtp_url(url: str) -> SMTPSettings:
+    """smtp://[user:pass@]host[:port] (plain), smtp+starttls://... (STARTTLS), smtps://... (TLS from the start)."""
+    parts = urlsplit(url)
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise ValueError("SMTP_URL must look like smtp://host:port, smtp+starttls://... or smtps://...")
+    return SMTPSettings(scheme=parts.scheme, host=parts.hostname, port=parts.port or DEFAULT_PORTS[parts.scheme],
+                        username=unquote(parts.username) if parts.username else None,
+                        password=unquote(parts.password) if parts.password else None)
+
+
+def lease() -> timedelta:
+    """How long a claimed row is left alone; longer than the actor's time limit."""
+    return timedelta(seconds=int(current_app.config.get("PORTAL_DELIVERY_LEASE_SECONDS", 120)))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """The longest the broker may wait before its retry after `attempts` failures, plus a margin."""
+    longest = min(MIN_BACKOFF_MS * 2 ** attempts, MAX_BACKOFF_MS)
+    return timedelta(milliseconds=longest) + timedelta(seconds=30)
+
+
+def _locked(session: Session, notification_id: int) -> Notification | None:
+    query = select(Notification).where(Notification.id == notification_id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return session.exec(query).first()
+
+
+def claim(notification_id: int) -> str:
+    """Take the row for sending: "claimed", or why not ("missing", "sent", "skipped", "failed", "not-due", "busy")."""
+    with db.new_session(write=True) as session:
+        notification = _locked(session, notification_id)
+        if notification is None:
+            return "missing"  # deleted, or (PostgreSQL) locked by another worker's claim right now
+        now = utcnow()
+        if notification.status != "pending":
+            return notification.status
+        if notification.due_at > now:
+            return "not-due"
+        if notification.claimed_until is not None and notification.claimed_until > now:
+            return "busy"
+        notification.claimed_until = now + lease()
+        session.add(notification)
+        session.commit()
+        return "claimed"
+
+
+def _finish(notification_id: int, status: str) -> None:
+    with db.new_session(write=True) as session:
+        notification = _locked(session, notification_id)
+        if notification is None:
+            return
+        notification.status = status
+        notification.claimed_until = None
+        notification.retry_at = None
+        if status == "sent":
+            notification.sent_at = utcnow()
+        session.add(notification)
+        session.commit()
+
+
+def _is_permanent(exc: Exception) -> bool:
+    if isinstance(exc, KeyError):  # no builder for this kind: a programming error, retrying will not help
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _msg in exc.recipients.values())
+    return False
+
+
+def _record_failure(notification_id: int, exc: Exception) -> str:
+    with db.new_session(write=True) as session:
+        notification = _locked(session, notification_id)
+        if notification is None:
+            return "missing"
+        notification.attempts += 1
+        notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        notification.claimed_until = None
+        if notification.attempts >= MAX_ATTEMPTS or _is_permanent(exc):
+            notification.status = "failed"
+            notification.retry_at = None
+        else:
+            notification.retry_at = utcnow() + retry_delay(notification.attempts)
+        session.add(notification)
+        session.commit()
+        return notification.status
+
+
+def deliver(notification_id: int) -> str:
+    """Send one outbox row at most once (see the module docstring); returns what happened."""
+    outcome = claim(notification_id)
+    if outcome != "claimed":
+        return outcome
+    try:
+        with db.new_session() as session:
+            notification = session.get(Notification, notification_id)
+            message = compose(notification, session)
+            if message is not None:
+                send(message, notification)
+    except BaseException as exc:  # noqa: BLE001 - every failure is recorded on the row, then retried or failed
+        log.warning("Delivery of notification %s failed: %s", notification_id, exc)
+        status = _record_failure(notification_id, exc)
+        if not isinstance(exc, Exception):  # the worker's time limit or shutdown: let it carry on
+            raise
+        if status == "pending":
+            raise DeliveryFailed(f"notification {notification_id}: {type(exc).__name__}") from exc
+        return "failed"
+    _finish(notification_id, "skipped" if message is None else "sent")
+    return "skipped" if message is None else "sent"
+
+
+def send(message: EmailMessage, notification: Notification) -> None:
+    """Hand the message to SMTP_URL, or write it into PORTAL_OUTBOX_DIR when no SMTP is configured."""
+    url = current_app.config.get("SMTP_URL")
+    if url:
+        smtp_send(parse_smtp_url(url), message)
+    else:
+        write_eml(Path(current_app.config["PORTAL_OUTBOX_DIR"]), message, notification)
+
+
+def smtp_send(settings: SMTPSettings, message: EmailMessage) -> None:
+    """One SMTP conversation: connect (TLS as the scheme says), log in if a user is given, send, quit."""
+    context = ssl.create_default_context()
+    if settings.scheme == "smtps":
+        connection = smtplib.SMTP_SSL(settings.host, settings.port, timeout=SMTP_TIMEOUT_S, context=context)
+    else:
+        connection = smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT_S)
+    try:
+        connection.ehlo()
+        if settings.scheme == "smtp+starttls":
+            connection.starttls(context=context)
+            connection.ehlo()
+        if settings.username:
+            connection.login(settings.username, settings.password or "")
+        sender = parseaddr(current_app.config["MAIL_FROM"])[1]
+        connection.send_message(message, from_addr=sender, to_addrs=[str(message["To"])])
+    except BaseException:
+        connection.close()
+        raise
+    try:  # the server has the message now; a failed goodbye must not count as a failed delivery
+        connection.quit()
+    except (smtplib.SMTPException, OSError):
+        connection.close()
+
+
+def write_eml(outbox: Path, message: EmailMessage, notification: Notification) -> Path:
+    """Write the message as an .eml file named after the row, atomically (a re-run overwrites, never doubles)."""
+    outbox.mkdir(parents=True, exist_ok=True)
+    safe_kind = "".join(c if c.isalnum() or c in "-_" else "-" for c in notification.kind)
+    path = outbox / f"{notification.id:06d}-{safe_kind}.eml"
+    tmp = path.with_suffix(".eml.tmp")
+    tmp.write_bytes(message.as_bytes())
+    os.replace(tmp, path)
+    return path

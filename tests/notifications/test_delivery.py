@@ -1,0 +1,207 @@
+"""Delivery in-process: compose, once-only sending, failures and retries, dispatch after commit, the clock."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from portal import clock
+from portal.extensions import utcnow
+from portal.notifications import delivery
+from portal.notifications.kinds import Attachment, EmailContent, email_kind
+from portal.notifications.models import Notification
+from portal.notifications.services import PENDING_KEY, notify
+
+
+@email_kind("test.hello")
+def _hello(notification, db):
+    payload = json.loads(notification.payload)
+    if payload.get("gone"):
+        return None
+    return EmailContent(subject="Hello\r\nBcc: evil@example.org", template="verify_email",
+                        context={"first_name": payload.get("name", "Ann"), "link": "https://example.org/x",
+                                 "change": False, "hours": 48},
+                        attachments=[Attachment("invite.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+                                                {"method": "REQUEST"})] if payload.get("invite") else [])
+
+
+@email_kind("test.broken")
+def _broken(notification, db):
+    raise RuntimeError("builder exploded")
+
+
+def _queue(db, key="k1", kind="test.hello", commit=True, **fields) -> Notification:
+    row = notify(db, kind=kind, recipient_email="ann@example.org", dedupe_key=key, **fields)
+    if commit:
+        db.commit()
+    return row
+
+
+def _fresh(db, row) -> Notification:
+    db.rollback()
+    db.expire_all()
+    return db.get(Notification, row.id)
+
+
+def test_compose_builds_multipart_alternative_with_a_stable_message_id(db):
+    row = _queue(db, payload={"name": "Zoë <b>"}, locale="fr")
+    first, second = delivery.compose(row, db), delivery.compose(row, db)
+    assert first.get_content_type() == "multipart/alternative"
+    assert first["Message-ID"] == second["Message-ID"] == delivery.compose(row, db)["Message-ID"]
+    assert first["Subject"] == "Hello Bcc: evil@example.org"  # one line: no header injection
+    assert first["Content-Language"] == "fr-CA" and first["To"] == "ann@example.org"
+    html = first.get_body(("html",)).get_content()
+    assert "Zoë &lt;b&gt;" in html and "Bonjour" in html
+    assert "988" in html and "911" in html and "988" in first.get_body(("plain",)).get_content()
+
+
+def test_attachments_make_it_multipart_mixed_with_params(db):
+    message = delivery.compose(_queue(db, payload={"invite": True}), db)
+    assert message.get_content_type() == "multipart/mixed"
+    [invite] = list(message.iter_attachments())
+    assert invite.get_content_type() == "text/calendar" and invite.get_param("method") == "REQUEST"
+    assert invite.get_filename() == "invite.ics"
+
+
+def test_same_id_twice_sends_once(app, db):
+    row = _queue(db)
+    assert delivery.deliver(row.id) == "sent"
+    assert delivery.deliver(row.id) == "sent"  # already sent: nothing happens
+    files = list(Path(app.config["PORTAL_OUTBOX_DIR"]).glob("*.eml"))
+    assert [f.name for f in files] == [f"{row.id:06d}-test-hello.eml"]
+    assert _fresh(db, row).sent_at is not None
+
+
+def test_a_builder_saying_none_marks_the_row_skipped(app, db):
+    row = _queue(db, payload={"gone": True})
+    assert delivery.deliver(row.id) == "skipped"
+    assert _fresh(db, row).status == "skipped"
+    assert not list(Path(app.config["PORTAL_OUTBOX_DIR"]).glob("*.eml"))
+
+
+def test_not_due_and_claimed_rows_are_left_alone(db):
+    later = _queue(db, key="later", due_at=utcnow() + timedelta(hours=1))
+    held = _queue(db, key="held")
+    held.claimed_until = utcnow() + timedelta(minutes=1)
+    db.add(held)
+    db.commit()
+    assert delivery.deliver(later.id) == "not-due"
+    assert delivery.deliver(held.id) == "busy"
+    assert delivery.deliver(999999) == "missing"
+
+
+def test_failures_are_recorded_then_retried_then_failed(db):
+    row = _queue(db, kind="test.broken")
+    for attempt in range(1, delivery.MAX_ATTEMPTS):
+        with pytest.raises(delivery.DeliveryFailed):
+            delivery.deliver(row.id)
+        row = _fresh(db, row)
+        assert (row.status, row.attempts) == ("pending", attempt)
+        assert "builder exploded" in row.last_error and row.retry_at > utcnow()
+        row.retry_at = None
+        db.add(row)
+        db.commit()
+    assert delivery.deliver(row.id) == "failed"
+    row = _fresh(db, row)
+    assert (row.status, row.attempts) == ("failed", delivery.MAX_ATTEMPTS)
+
+
+def test_an_unknown_kind_fails_at_once(db):
+    row = _queue(db, kind="test.nobody-registered-this")
+    assert delivery.deliver(row.id) == "failed"
+    assert "KeyError" in _fresh(db, row).last_error
+
+
+def test_smtp_refused_connection_is_a_retryable_failure(app, db, smtp_server):
+    app.config["SMTP_URL"] = smtp_server.url  # nothing listens yet
+    row = _queue(db)
+    with pytest.raises(delivery.DeliveryFailed):
+        delivery.deliver(row.id)
+    assert "Connection refused" in _fresh(db, row).last_error or "ConnectionRefused" in _fresh(db, row).last_error
+    smtp_server.start()
+    row.retry_at = None
+    assert delivery.deliver(row.id) == "sent"
+    [received] = smtp_server.wait_for(1)
+    assert received.mail_from == "wellness@localhost" and received.rcpt_tos == ["ann@example.org"]
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("smtp://mail.example.org", ("smtp", "mail.example.org", 25, None, None)),
+    ("smtp+starttls://u%40x:p%3Ass@mail.example.org", ("smtp+starttls", "mail.example.org", 587, "u@x", "p:ss")),
+    ("smtps://user:pw@mail.example.org:2465", ("smtps", "mail.example.org", 2465, "user", "pw")),
+])
+def test_smtp_urls(url, expected):
+    settings = delivery.parse_smtp_url(url)
+    assert (settings.scheme, settings.host, settings.port, settings.username, settings.password) == expected
+
+
+@pytest.mark.parametrize("url", ["http://mail.example.org", "smtp://", "mail.example.org:25"])
+def test_bad_smtp_urls_are_refused(url):
+    with pytest.raises(ValueError):
+        delivery.parse_smtp_url(url)
+
+
+def test_smtp_login_is_used_when_the_url_has_a_user(app, db, smtp_server):
+    from aiosmtpd.smtp import AuthResult
+
+    seen = []
+
+    def authenticator(_server, _session, _envelope, mechanism, auth_data):
+        seen.append((mechanism, auth_data.login, auth_data.password))
+        return AuthResult(success=True)
+
+    smtp_server.controller_options = {"authenticator": authenticator, "auth_require_tls": False}
+    smtp_server.start()
+    app.config["SMTP_URL"] = f"smtp://mailer:s%40cret@{smtp_server.host}:{smtp_server.port}"
+    assert delivery.deliver(_queue(db).id) == "sent"
+    assert seen and seen[0][1:] == (b"mailer", b"s@cret")
+
+
+def test_dispatch_happens_after_commit_and_never_for_a_rollback(db, stub_broker):
+    _queue(db, key="rolled", commit=False)
+    assert stub_broker.queues.get("emails") is None or stub_broker.queues["emails"].qsize() == 0
+    db.rollback()
+    db.expire_all()
+    assert PENDING_KEY not in db.info
+    row = _queue(db, key="kept", commit=False)
+    assert stub_broker.queues["emails"].qsize() == 0  # written but not committed: nothing sent yet
+    db.commit()
+    [message] = list(stub_broker.queues["emails"].queue)
+    assert json.loads(message)["args"] == [row.id]
+
+
+def test_future_rows_wait_for_the_clock(app, db, stub_broker):
+    row = _queue(db, due_at=utcnow() + timedelta(minutes=5))
+    assert stub_broker.queues["emails"].qsize() == 0
+    assert clock.tick(app)["enqueue due notifications"] == 0
+    row.due_at = utcnow() - timedelta(seconds=1)
+    db.add(row)
+    db.commit()
+    assert clock.tick(app)["enqueue due notifications"] == 1
+
+
+def test_the_stub_worker_delivers_what_commits_enqueue(app, db, stub_broker):
+    import dramatiq
+
+    rows = [_queue(db, key=f"w{i}") for i in range(3)]
+    db.rollback()  # the test's own session holds no snapshot while the worker writes
+    worker = dramatiq.Worker(stub_broker, worker_timeout=50, worker_threads=2)
+    worker.start()
+    try:
+        stub_broker.join("emails")
+        worker.join()
+    finally:
+        worker.stop()
+    db.rollback()
+    db.expire_all()
+    assert {db.get(Notification, r.id).status for r in rows} == {"sent"}
+    assert len(list(Path(app.config["PORTAL_OUTBOX_DIR"]).glob("*.eml"))) == 3
+
+
+def test_a_repeated_dedupe_key_adds_nothing(db):
+    assert _queue(db, key="same") is not None
+    assert _queue(db, key="same") is None
+    assert len(db.exec(select(Notification)).all()) == 1
