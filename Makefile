@@ -32,7 +32,8 @@ translations: $(VENV)/.installed
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT) (emails as .eml files in instance/outbox/ unless SMTP_URL is set)"
+	PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: install
 	$(BIN)/pytest
