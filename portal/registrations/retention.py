@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+
+from portal.clock import periodic_job
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
@@ -41,3 +43,9 @@ def run_retention_purge(*, now: datetime | None = None, retention_days: int | No
         report = purge_registrations(db, now=now or utcnow(), retention_days=days)
         db.commit()
     return report
+
+
+@periodic_job("retention purge", every=timedelta(hours=1))
+def hourly_retention_purge(_db: Session) -> PurgeReport:
+    """The clock runs the purge every hour (in its own serialised transaction, not the clock's session)."""
+    return run_retention_purge()
