@@ -39,6 +39,10 @@ def _refuse_non_members(session_id: int):
     return None
 
 
+# The views pass the request's own session to the services: a POST's session already holds SQLite's write lock
+# (BEGIN IMMEDIATE, taken when the signed-in user was loaded), so a second writer would wait for it forever.
+
+
 def _answer(session_id: int, outcome: services.Outcome):
     """The panel fragment for htmx (outcome announced), else a redirect back with the outcome flashed."""
     if outcome.result == "not_found":
@@ -61,7 +65,9 @@ def register(session_id: int):
     refusal = _refuse_non_members(session_id)
     if refusal is not None:
         return refusal
-    return _answer(session_id, services.register(session_id=session_id, user=current_user._get_current_object()))
+    outcome = services.register(db.session, session_id=session_id, user=current_user._get_current_object())
+    db.session.commit()
+    return _answer(session_id, outcome)
 
 
 @bp.post("/sessions/<int:session_id>/registration/cancel")
@@ -71,7 +77,9 @@ def cancel(session_id: int):
     refusal = _refuse_non_members(session_id)
     if refusal is not None:
         return refusal
-    return _answer(session_id, services.cancel(session_id=session_id, user=current_user._get_current_object()))
+    outcome = services.cancel(db.session, session_id=session_id, user=current_user._get_current_object())
+    db.session.commit()
+    return _answer(session_id, outcome)
 
 
 @bp.post("/account/calendar-feed")
