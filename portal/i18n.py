@@ -134,6 +134,26 @@ def format_session_date(value: datetime, zone: tzinfo = EASTERN, style: str = "f
     return format_date(value.astimezone(zone), style, locale=BABEL_LOCALES[current_lang()])
 
 
+def format_time_beside_eastern(value: datetime, zone: tzinfo | None) -> str:
+    """"7:00 p.m. ET (8:30 p.m. NT)": Eastern Time, then the member's zone when its clock differs (with that
+    zone's date when the day differs too). `zone` None (an anonymous visitor) gives Eastern only."""
+    eastern = format_session_time(value)
+    if zone is None or zone_label(zone) == zone_label(EASTERN):
+        return eastern
+    local = format_session_time(value, zone)
+    if value.astimezone(zone).date() != value.astimezone(EASTERN).date():
+        local = f"{format_session_date(value, zone, 'medium')}, {local}"
+    return f"{eastern} ({local})"
+
+
+def format_viewer_time(value: datetime) -> str:
+    """The `viewer_time` filter: Eastern Time, and the signed-in member's province time beside it."""
+    from flask_login import current_user
+
+    signed_in = has_request_context() and current_user and current_user.is_authenticated
+    return format_time_beside_eastern(value, zone_for(current_user.province) if signed_in else None)
+
+
 def init_app(app: Flask) -> None:
     """Register the converter, the prefix handling and the template helpers."""
     app.url_map.converters["lang"] = LangConverter
@@ -162,6 +182,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["session_time"] = format_session_time
     app.jinja_env.filters["session_date"] = format_session_date
+    app.jinja_env.filters["viewer_time"] = format_viewer_time
 
 
 def other_lang_url() -> str:

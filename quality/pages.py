@@ -81,6 +81,11 @@ FRAGMENTS: tuple[Fragment, ...] = (
     Fragment("results-page-2", "/{lang}/sessions?page=2"),
     Fragment("results-corrected", "/{lang}/sessions?topic=knitting"),
     Fragment("help-results", "/{lang}/help?province=QC"),
+    # The registration panel as an anonymous visitor gets it: open, full (waiting list), cancelled. The signed-in
+    # states are checked in tests/registrations/test_registration_browser.py.
+    Fragment("registration-panel", "/{lang}/sessions/{session_id}"),
+    Fragment("registration-panel-full", "/{lang}/sessions/{full_session_id}"),
+    Fragment("registration-panel-cancelled", "/{lang}/sessions/{cancelled_session_id}"),
 )
 
 SWAPS: tuple[Swap, ...] = (

@@ -90,9 +90,10 @@ def compose(notification: Notification, db: Session) -> EmailMessage | None:
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    message["Content-Language"] = CONTENT_LANGUAGES[lang]  # after set_content, which clears Content-* headers
     for attachment in content.attachments:
         maintype, _, subtype = attachment.mimetype.partition("/")
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
                                filename=attachment.filename, params=dict(attachment.params))
+    # Last: set_content clears Content-* headers, and add_attachment moves them into the inner part.
+    message["Content-Language"] = CONTENT_LANGUAGES[lang]
     return message

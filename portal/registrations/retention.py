@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+
+from portal.clock import periodic_job
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
@@ -24,11 +26,15 @@ class PurgeReport:
     notifications: int
 
 
+def _expired(*, now: datetime, retention_days: int):
+    ended = select(SupportSession.id).where(SupportSession.ends_at < now - timedelta(days=retention_days))
+    return ended, select(Registration.id).where(Registration.session_id.in_(ended))
+
+
 def purge_registrations(db: Session, *, now: datetime, retention_days: int) -> PurgeReport:
     """Delete every registration of sessions that ended more than `retention_days` before `now`, with the
     outbox rows about them (their recipient addresses link a person to a session). The caller commits."""
-    ended = select(SupportSession.id).where(SupportSession.ends_at < now - timedelta(days=retention_days))
-    expired = select(Registration.id).where(Registration.session_id.in_(ended))
+    ended, expired = _expired(now=now, retention_days=retention_days)
     notifications = db.exec(delete(Notification).where(Notification.registration_id.in_(expired))).rowcount
     registrations = db.exec(delete(Registration).where(Registration.session_id.in_(ended))).rowcount
     return PurgeReport(registrations=registrations or 0, notifications=notifications or 0)
@@ -41,3 +47,13 @@ def run_retention_purge(*, now: datetime | None = None, retention_days: int | No
         report = purge_registrations(db, now=now or utcnow(), retention_days=days)
         db.commit()
     return report
+
+
+@periodic_job("retention purge", every=timedelta(hours=1))
+def hourly_retention_purge(db: Session) -> PurgeReport:
+    """The clock runs the purge every hour. A cheap read first: most hours there is nothing to delete, and the
+    purge's write transaction would hold SQLite's write lock (and bump snapshots) for nothing."""
+    _ended, expired = _expired(now=utcnow(), retention_days=current_app.config["PORTAL_RETENTION_DAYS"])
+    if db.exec(expired.limit(1)).first() is None:
+        return PurgeReport(registrations=0, notifications=0)
+    return run_retention_purge()

@@ -14,6 +14,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from portal.accounts.models import User
+from portal.accounts.profile import before_account_deletion
 from portal.extensions import utcnow
 from portal.registrations import outbox
 from portal.registrations.locking import SessionSource, lock_support_session, write_transaction
@@ -184,22 +185,48 @@ def cancel(db: SessionSource = None, /, *, session_id: int, user: User, now: dat
     """
     now = now or utcnow()
     with write_transaction(db) as tx:
-        support_session = lock_support_session(tx, session_id)
-        registration = _find(tx, session_id, user.id) if support_session else None
-        if support_session is not None and (registration is None or registration.status == "cancelled"):
-            return Outcome("cancelled" if registration else "not_registered", registration)
-        refusal = _refusal(support_session, now=now)
-        if refusal:
-            return Outcome(refusal, registration)
-        member = tx.get(User, user.id)
-        previous, position = registration.status, registration.waitlist_position
-        outbox.withdraw_pending(tx, registration)  # its reminders and any unsent confirmation
-        _change_status(registration, "cancelled", now=now)
-        tx.flush()
-        outbox.queue_cancellation(tx, registration, member, support_session, previous_status=previous)
-        promoted: list[Registration] = []
-        if previous == "waitlisted":
-            _shift_waitlist(tx, session_id, after=position, by=1)
-        else:
-            promoted = fill_free_places(tx, support_session, now=now)
-        return Outcome("cancelled", registration, changed=True, previous_status=previous, promoted=promoted)
+        return _cancel_locked(tx, session_id=session_id, user=user, now=now)
+
+
+def _cancel_locked(tx: Session, *, session_id: int, user: User, now: datetime) -> Outcome:
+    """cancel() inside a transaction the caller owns: lock the session, then withdraw and promote."""
+    support_session = lock_support_session(tx, session_id)
+    registration = _find(tx, session_id, user.id) if support_session else None
+    if support_session is not None and (registration is None or registration.status == "cancelled"):
+        return Outcome("cancelled" if registration else "not_registered", registration)
+    refusal = _refusal(support_session, now=now)
+    if refusal:
+        return Outcome(refusal, registration)
+    member = tx.get(User, user.id)
+    previous, position = registration.status, registration.waitlist_position
+    outbox.withdraw_pending(tx, registration)  # its reminders and any unsent confirmation
+    _change_status(registration, "cancelled", now=now)
+    tx.flush()
+    outbox.queue_cancellation(tx, registration, member, support_session, previous_status=previous)
+    promoted: list[Registration] = []
+    if previous == "waitlisted":
+        _shift_waitlist(tx, session_id, after=position, by=1)
+    else:
+        promoted = fill_free_places(tx, support_session, now=now)
+    return Outcome("cancelled", registration, changed=True, previous_status=previous, promoted=promoted)
+
+
+def withdraw_everything(tx: Session, user: User, *, now: datetime | None = None) -> list[Outcome]:
+    """Give up every place and waiting-list entry of a member whose account is being deleted, in the caller's
+    transaction (the account deletion's), so the waiting lists move up at once. Sessions that have started are
+    left alone: their registrations go with the account row."""
+    now = now or utcnow()
+    session_ids = tx.exec(
+        select(Registration.session_id).join(SupportSession, SupportSession.id == Registration.session_id)
+        .where(Registration.user_id == user.id, Registration.status.in_(("confirmed", "waitlisted")),
+               SupportSession.starts_at > now)
+        .order_by(Registration.session_id)).all()  # one lock order for everyone: no deadlock between deletions
+    return [_cancel_locked(tx, session_id=session_id, user=user, now=now) for session_id in session_ids]
+
+
+@before_account_deletion
+def free_places_of_deleted_account(db: Session, user: User) -> None:
+    """Deleting an account cancels its registrations and promotes the waiting lists, in the same transaction.
+
+    The cancellation emails this queues for the departing member are deleted with their other outbox rows."""
+    withdraw_everything(db, user)

@@ -1,8 +1,9 @@
 """Session views: thin, they parse, call services and render."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from portal.extensions import db, utcnow
 from portal.htmx import render
@@ -35,10 +36,17 @@ def get_listed_session_or_404(session_id: int) -> services.ListedSession:
 
 @bp.get("/sessions/<int:session_id>")
 def detail(session_id: int):
-    """One session: description, moderator, time, format, calendar link and the registration panel's place."""
+    """One session: description, moderator, time, format, calendar link and the viewer's registration panel;
+    an htmx request gets only the panel (sessions/_registration.html)."""
+    # Imported here: the registrations package imports the sessions models, whose package imports this module.
+    from portal.registrations.page_context import panel_context
+
     item = get_listed_session_or_404(session_id)
-    return render_template("sessions/detail.html", item=item, session=item.session,
-                           has_started=item.session.starts_at <= utcnow())
+    response = render("sessions/detail.html", "sessions/_registration.html", item=item, session=item.session,
+                      has_started=item.session.starts_at <= utcnow(), **panel_context(session_id))
+    if current_user.is_authenticated:
+        response.headers["Cache-Control"] = "private, no-store"  # a member's page can hold their Zoom link
+    return response
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
