@@ -262,6 +262,19 @@ def new_page(browser):
         context.close()
 
 
+@pytest.fixture
+def page_as(new_page, browser, quality_site):
+    """Factory: a page in a fresh context on the harness site, signed in as a role of quality.site.ROLES ("member",
+    "unverified", "staff") or anonymous for None. Each role signs in once per run, through the login form."""
+
+    def _page_as(role: str | None, **context_options):
+        if role is not None:
+            context_options["storage_state"] = quality_site.storage_state(browser, role)
+        return new_page(**context_options)
+
+    return _page_as
+
+
 @pytest.fixture(scope="session")
 def nu_checker():
     """The W3C Nu checker's jar (npm vnu-jar), run with the system Java; skipped with a reason when either is missing."""
