@@ -172,6 +172,7 @@ class LiveServer:
     def __init__(self, app: Flask, host: str = "127.0.0.1") -> None:
         self._server = make_server(host, 0, app, threaded=True, request_handler=_QuietRequestHandler)
         self.url = f"http://{host}:{self._server.server_port}"
+        app.config["PORTAL_BASE_URL"] = self.url  # links in emails lead back to this server
         self._thread = threading.Thread(target=self._server.serve_forever, name="quality-live-server", daemon=True)
 
     def __enter__(self) -> LiveServer:

@@ -275,6 +275,16 @@ def page_as(new_page, browser, quality_site):
     return _page_as
 
 
+@pytest.fixture
+def no_js_page(new_page):
+    """A page in a browser context with JavaScript disabled; afterwards, proof that no script ran."""
+    page = new_page(java_script_enabled=False)
+    scripts = []
+    page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
+    yield page
+    assert not scripts and page.evaluate("() => typeof window.htmx") == "undefined", "JavaScript ran"
+
+
 @pytest.fixture(scope="session")
 def nu_checker():
     """The W3C Nu checker's jar (npm vnu-jar), run with the system Java; skipped with a reason when either is missing."""
