@@ -64,3 +64,23 @@ def perform_swap(page, steps) -> None:
         actions[action](selector, value)
     action, selector, value = last
     wait_for_swap(page, lambda: actions[action](selector, value))
+
+
+def submit_form(page, action_path: str, fields) -> object:
+    """Fill the form that posts to `action_path` (by field name, as its kind needs) and submit it with its button;
+    returns the response to the submission."""
+    form = page.locator(f'form[action="{action_path}"]')
+    for name, value in fields:
+        target = form.locator(f'[name="{name}"]')
+        kind = target.first.evaluate("el => el.tagName.toLowerCase() + ':' + (el.type || '')")
+        if kind.startswith("select"):
+            target.select_option(value)
+        elif kind.endswith(":radio"):
+            form.locator(f'[name="{name}"][value="{value}"]').check()
+        elif kind.endswith(":checkbox"):
+            target.set_checked(bool(value))
+        else:
+            target.fill(value)
+    with page.expect_navigation() as navigation:
+        form.locator("button[type=submit]").last.click()
+    return navigation.value

@@ -7,6 +7,10 @@ harness site creates (see quality.site.SAMPLE_KEYS). Each check reads these list
   console error; the Nu test validates the served HTML; `screenshot=True` pages go into `make screenshots`.
 - FRAGMENTS: what an htmx request gets back (checked by Nu, wrapped in a minimal document).
 - SWAPS: states reached through htmx in a real browser (axe runs again after the swap).
+
+A page behind sign-in names its `role` ("member", "unverified" or "staff", see quality.site.ROLES): the browser
+check opens it in a context signed in through the login form, the Nu check fetches it with a signed-in client. A
+state reached by submitting a form (errors shown, a failed sign-in) names it with `submit`.
 """
 from __future__ import annotations
 
@@ -18,15 +22,33 @@ ERROR_CODES = (400, 403, 404, 405, 429, 500)
 
 
 @dataclass(frozen=True)
+class Submit:
+    """A form on the page, submitted: its `action` path (with `{lang}`) and the fields filled in, by name.
+
+    A field is typed into, chosen (select, radio) or ticked (checkbox, any non-empty value) as its kind requires.
+    """
+
+    action: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def action_path(self, lang: str, sample: dict[str, object]) -> str:
+        """Where the form posts, in one language."""
+        return self.action.format(lang=lang, **sample)
+
+
+@dataclass(frozen=True)
 class Page:
-    """A full page: where it is, what status it answers with, and whether it belongs in the screenshots."""
+    """A full page: where it is, what status it answers with, whether it belongs in the screenshots, who is signed
+    in to see it (None: nobody) and, for the state after a submission, the form submitted."""
 
     name: str
     path: str
     status: int = 200
     screenshot: bool = False
+    role: str | None = None
+    submit: Submit | None = None
 
-    def url_path(self, lang: str, sample: dict[str, int]) -> str:
+    def url_path(self, lang: str, sample: dict[str, object]) -> str:
         """The path for one language, with the sample ids filled in."""
         return self.path.format(lang=lang, **sample)
 
@@ -48,10 +70,45 @@ class Swap:
     path: str
     steps: tuple[tuple[str, str, str], ...]
 
-    def url_path(self, lang: str, sample: dict[str, int]) -> str:
+    def url_path(self, lang: str, sample: dict[str, object]) -> str:
         """The starting path for one language."""
         return self.path.format(lang=lang, **sample)
 
+
+# ---- Accounts (issue 4): sign-up, sign-in, links from emails, the account page, the staff outbox view ----
+SIGNUP = "/{lang}/account/signup"
+LOGIN = "/{lang}/account/login"
+ACCOUNT_PAGES: tuple[Page, ...] = (
+    Page("signup", SIGNUP, screenshot=True),
+    Page("signup-errors", SIGNUP, screenshot=True, submit=Submit(SIGNUP, (
+        ("first_name", "Ana"), ("email", "not-an-address"), ("password", "short"), ("cma_id", "12ab")))),
+    Page("login", LOGIN, screenshot=True),
+    Page("login-failed", LOGIN, screenshot=True, submit=Submit(LOGIN, (
+        ("email", "quality@example.org"), ("password", "not the right password")))),
+    Page("check-email", "/{lang}/account/check-email"),
+    Page("check-email-errors", "/{lang}/account/check-email",
+         submit=Submit("/{lang}/account/verify/resend", (("email", "not-an-address"),))),
+    Page("verify-link-worked", "/{lang}/_quality/fresh-verify-link"),
+    Page("verify-link-used", "/{lang}/account/verify/{used_verify_token}"),
+    Page("verify-link-expired", "/{lang}/account/verify/{expired_verify_token}", status=400),
+    Page("verify-link-invalid", "/{lang}/account/verify/not-a-real-token", status=400),
+    Page("reset-request", "/{lang}/account/reset"),
+    Page("reset-request-errors", "/{lang}/account/reset", submit=Submit("/{lang}/account/reset", (
+        ("email", ""),))),
+    Page("reset-form", "/{lang}/account/reset/{reset_token}"),
+    Page("reset-form-errors", "/{lang}/account/reset/{reset_token}", submit=Submit(
+        "/{lang}/account/reset/{reset_token}", (("password", "short"),))),
+    Page("reset-link-invalid", "/{lang}/account/reset/not-a-real-token", status=400),
+    Page("email-change-link-invalid", "/{lang}/account/email/not-a-real-token", status=400),
+    Page("account", "/{lang}/account", screenshot=True, role="member"),
+    Page("account-errors", "/{lang}/account", role="member", submit=Submit("/{lang}/account/password", (
+        ("change-password-current_password", "not my password"), ("change-password-new_password", "short")))),
+    Page("account-unverified", "/{lang}/account", screenshot=True, role="unverified"),
+    Page("sessions-unverified", "/{lang}/sessions", role="unverified"),
+    Page("staff-notifications", "/{lang}/staff/notifications", screenshot=True, role="staff"),
+    Page("staff-notifications-as-member", "/{lang}/staff/notifications", status=403, role="member"),
+)
+# ---- end of accounts ----
 
 PAGES: tuple[Page, ...] = (
     Page("home", "/{lang}/", screenshot=True),
@@ -73,6 +130,7 @@ PAGES: tuple[Page, ...] = (
     # The other error pages, raised on purpose by the harness site's probe route (quality.site).
     *(Page(f"error-{code}", f"/{{lang}}/_quality/error/{code}", status=code, screenshot=code == 500)
       for code in ERROR_CODES if code != 404),
+    *ACCOUNT_PAGES,
 )
 
 FRAGMENTS: tuple[Fragment, ...] = (

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from portal.config import ROOT
 from portal.i18n import LANGUAGES
+from quality.browser import submit_form
 from quality.chromium import find_chromium, launch
 from quality.pages import PAGES
 from quality.site import LiveServer, Site, build_app
@@ -23,19 +24,26 @@ WIDTHS = (375, 1280)
 
 
 def take(site: Site, browser, out: Path, specs) -> list[Path]:
-    """Screenshot each spec in each language at each width; returns the files written."""
+    """Screenshot each spec in each language at each width (signed in as its role, its form submitted if it
+    names one); returns the files written."""
     written = []
+    roles = dict.fromkeys(spec.role for spec in specs)
     for width in WIDTHS:
         phone = width < 600
-        context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=phone, has_touch=phone)
-        page = context.new_page()
-        for spec in specs:
-            for lang in LANGUAGES:
-                page.goto(site.url_for(spec, lang))
-                path = out / f"{spec.name}-{lang}-{width}.png"
-                page.screenshot(path=str(path), full_page=True)
-                written.append(path)
-        context.close()
+        for role in roles:
+            signed_in = {"storage_state": site.storage_state(browser, role)} if role else {}
+            context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=phone,
+                                          has_touch=phone, **signed_in)
+            page = context.new_page()
+            for spec in (spec for spec in specs if spec.role == role):
+                for lang in LANGUAGES:
+                    page.goto(site.url_for(spec, lang))
+                    if spec.submit:
+                        submit_form(page, spec.submit.action_path(lang, site.sample), spec.submit.fields)
+                    path = out / f"{spec.name}-{lang}-{width}.png"
+                    page.screenshot(path=str(path), full_page=True)
+                    written.append(path)
+            context.close()
     return written
 
 

@@ -3,26 +3,46 @@
 It is built the way an operator builds one (`flask db upgrade`, `flask demo load` through the app's own CLI), then
 given the states a page can be in that the demo lacks: a full session, a cancelled one, one with no French text.
 A small probe blueprint raises each error code on purpose so that every error page can be visited.
+
+Three accounts with known passwords let the checks see signed-in pages (ROLES): a verified member, a member who
+has not confirmed the address yet, and staff. They are made through the accounts code (argon2 hashing), and a
+browser signs in through the real login form (quality.signin).
 """
 from __future__ import annotations
 
+import itertools
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
-from flask import Blueprint, Flask, abort
+from flask import Blueprint, Flask, abort, redirect, url_for
 from sqlmodel import Session, select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from portal import create_app
 from portal.config import TestConfig
+from portal.accounts.models import User
 from portal.extensions import db, utcnow
 from portal.sessions.models import SupportSession
 
 # Small pages, so that the demo programme spans several and pagination is exercised.
 SESSIONS_PER_PAGE = 5
-SAMPLE_KEYS = ("session_id", "full_session_id", "cancelled_session_id", "english_only_session_id")
+SAMPLE_KEYS = ("session_id", "full_session_id", "cancelled_session_id", "english_only_session_id",
+               "reset_token", "expired_verify_token", "used_verify_token")
+
+# The accounts page specs sign in as (quality.pages.Page.role): role -> (email, password).
+MEMBER_EMAIL, MEMBER_PASSWORD = "quality@example.org", "quality member password"
+UNVERIFIED_EMAIL, UNVERIFIED_PASSWORD = "unverified@example.org", "quality unverified password"
+STAFF_EMAIL, STAFF_PASSWORD = "staff@example.org", "quality staff password"
+ROLES: dict[str, tuple[str, str]] = {
+    "member": (MEMBER_EMAIL, MEMBER_PASSWORD),
+    "unverified": (UNVERIFIED_EMAIL, UNVERIFIED_PASSWORD),
+    "staff": (STAFF_EMAIL, STAFF_PASSWORD),
+}
+_fresh_accounts = itertools.count(1)
 
 probe = Blueprint("quality_probe", __name__, url_prefix="/<lang:lang>/_quality")
 
@@ -41,7 +61,24 @@ def csrf_protected():
     return "accepted"
 
 
-def build_app(workdir: Path) -> tuple[Flask, dict[str, int]]:
+@probe.get("/fresh-verify-link")
+def fresh_verify_link():
+    """A new unconfirmed account, and a redirect to its verification link: the "link worked" page, every time.
+
+    A verification link works once, and the checks visit that page several times (each language, each check).
+    """
+    from portal.accounts.passwords import hash_password
+    from portal.accounts.tokens import make_verify_token
+
+    n = next(_fresh_accounts)
+    user = User(email=f"fresh-{n}@example.org", password_hash=hash_password(f"fresh account {n} password"),
+                first_name="Fresh", last_name=str(n), cma_id=f"7{n:07d}", category="resident", province="NS")
+    db.session.add(user)
+    db.session.commit()
+    return redirect(url_for("accounts.verify", token=make_verify_token(user)))
+
+
+def build_app(workdir: Path) -> tuple[Flask, dict[str, object]]:
     """The portal over a fresh SQLite database in `workdir`, with the demo loaded; returns (app, sample ids)."""
     config = TestConfig(Path(workdir))
     config.SESSIONS_PER_PAGE = SESSIONS_PER_PAGE
@@ -54,12 +91,13 @@ def build_app(workdir: Path) -> tuple[Flask, dict[str, int]]:
             raise RuntimeError(f"flask {' '.join(command)} failed: {result.output}")
     with app.app_context():
         sample = _add_states(db.session)
+        sample.update(_add_accounts(db.session))
     return app, sample
 
 
 def _add_states(session: Session) -> dict[str, int]:
     """Sessions in the states the demo lacks; returns the ids the page specs refer to."""
-    from portal.accounts.models import User
+    from portal.accounts.cli import create_verified_user
     from portal.registrations.models import Registration
 
     first = session.exec(select(SupportSession).order_by(SupportSession.starts_at)).first()
@@ -83,14 +121,42 @@ def _add_states(session: Session) -> dict[str, int]:
                                     starts_at=starts, ends_at=starts + timedelta(hours=1),
                                     zoom_url="https://zoom.example.invalid/j/1")
         session.add(extra[key])
-    member = User(email="quality@example.org", password_hash="!",  # cannot sign in
-                  first_name="Quality", last_name="Harness", cma_id="999001", category="resident", province="ON",
-                  email_verified_at=utcnow())
-    session.add(member)
+    member = create_verified_user(email=MEMBER_EMAIL, password=MEMBER_PASSWORD, first_name="Quality",
+                                  last_name="Harness", cma_id="999001", category="resident", province="ON")
     session.flush()
     session.add(Registration(session_id=extra["full_session_id"].id, user_id=member.id, status="confirmed"))
     session.commit()
     return {"session_id": first.id, **{key: item.id for key, item in extra.items()}}
+
+
+def _add_accounts(session: Session) -> dict[str, str]:
+    """The unverified and staff accounts, a failed and a pending email in the outbox, and link tokens in each
+    state (a working reset link, a spent and an expired verification link); returns the tokens."""
+    from itsdangerous.timed import TimestampSigner
+
+    from portal.accounts import emails, tokens
+    from portal.accounts.cli import create_verified_user
+    from portal.notifications.models import Notification
+
+    member = session.exec(select(User).where(User.email == MEMBER_EMAIL)).one()
+    unverified = create_verified_user(email=UNVERIFIED_EMAIL, password=UNVERIFIED_PASSWORD, first_name="Camille",
+                                      last_name="Tremblay", cma_id="999002", category="medical_student",
+                                      province="QC", locale="fr")
+    unverified.email_verified_at = None
+    create_verified_user(email=STAFF_EMAIL, password=STAFF_PASSWORD, first_name="Quality", last_name="Staff",
+                         cma_id="999003", province="ON", staff=True)
+    session.add(Notification(kind=emails.PASSWORD_RESET, recipient_email="someone@example.org", status="failed",
+                             attempts=5, last_error="SMTPRecipientsRefused: 550 5.1.1 mailbox unavailable",
+                             dedupe_key="quality:failed"))
+    session.add(Notification(kind=emails.VERIFY_EMAIL, recipient_email="later@example.org", attempts=1,
+                             last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+                             due_at=utcnow() + timedelta(minutes=5), dedupe_key="quality:pending"))
+    session.commit()
+    three_days_ago = int(time.time()) - 3 * 24 * 3600
+    with mock.patch.object(TimestampSigner, "get_timestamp", lambda _signer: three_days_ago):
+        expired = tokens.make_verify_token(unverified)
+    return {"reset_token": tokens.make_reset_token(member), "expired_verify_token": expired,
+            "used_verify_token": tokens.make_verify_token(member)}
 
 
 class _QuietRequestHandler(WSGIRequestHandler):
@@ -106,6 +172,7 @@ class LiveServer:
     def __init__(self, app: Flask, host: str = "127.0.0.1") -> None:
         self._server = make_server(host, 0, app, threaded=True, request_handler=_QuietRequestHandler)
         self.url = f"http://{host}:{self._server.server_port}"
+        app.config["PORTAL_BASE_URL"] = self.url  # links in emails lead back to this server
         self._thread = threading.Thread(target=self._server.serve_forever, name="quality-live-server", daemon=True)
 
     def __enter__(self) -> LiveServer:
@@ -120,12 +187,37 @@ class LiveServer:
 
 @dataclass
 class Site:
-    """A served harness site: its base URL, the sample ids page specs refer to, and the app itself."""
+    """A served harness site: its base URL, the sample ids page specs refer to, and the app itself.
+
+    It remembers one signed-in browser state and one signed-in test client per role, so each role signs in once
+    per run (argon2 and a page load per sign-in would add up over a hundred pages).
+    """
 
     url: str
-    sample: dict[str, int]
+    sample: dict[str, object]
     app: Flask
+    _states: dict = field(default_factory=dict, repr=False)
+    _clients: dict = field(default_factory=dict, repr=False)
 
     def url_for(self, spec, lang: str) -> str:
         """The absolute URL of a page spec (quality.pages) in one language."""
         return self.url + spec.url_path(lang, self.sample)
+
+    def storage_state(self, browser, role: str) -> dict:
+        """Cookies of a browser signed in as `role` (through the login form), for `browser.new_context(storage_state=)`."""
+        from quality.signin import sign_in_browser
+
+        if role not in self._states:
+            self._states[role] = sign_in_browser(browser, self.url, *ROLES[role])
+        return self._states[role]
+
+    def client(self, role: str | None = None):
+        """A Flask test client, signed in as `role` by posting the login form (anonymous when role is None)."""
+        from quality.signin import sign_in_client
+
+        if role not in self._clients:
+            client = self.app.test_client()
+            if role is not None:
+                sign_in_client(client, *ROLES[role])
+            self._clients[role] = client
+        return self._clients[role]

@@ -262,6 +262,29 @@ def new_page(browser):
         context.close()
 
 
+@pytest.fixture
+def page_as(new_page, browser, quality_site):
+    """Factory: a page in a fresh context on the harness site, signed in as a role of quality.site.ROLES ("member",
+    "unverified", "staff") or anonymous for None. Each role signs in once per run, through the login form."""
+
+    def _page_as(role: str | None, **context_options):
+        if role is not None:
+            context_options["storage_state"] = quality_site.storage_state(browser, role)
+        return new_page(**context_options)
+
+    return _page_as
+
+
+@pytest.fixture
+def no_js_page(new_page):
+    """A page in a browser context with JavaScript disabled; afterwards, proof that no script ran."""
+    page = new_page(java_script_enabled=False)
+    scripts = []
+    page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
+    yield page
+    assert not scripts and page.evaluate("() => typeof window.htmx") == "undefined", "JavaScript ran"
+
+
 @pytest.fixture(scope="session")
 def nu_checker():
     """The W3C Nu checker's jar (npm vnu-jar), run with the system Java; skipped with a reason when either is missing."""

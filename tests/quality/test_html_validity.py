@@ -7,6 +7,7 @@ import pytest
 from portal.config import ROOT
 from quality import nu
 from quality.pages import FRAGMENTS, PAGES, in_every_language
+from quality.signin import submit_with_client
 
 pytestmark = pytest.mark.slow
 
@@ -17,12 +18,18 @@ HTMX_ONLY = ('<!DOCTYPE html><html lang="en"><head><title>htmx</title></head><bo
 
 
 def collect_documents(site) -> dict[str, str]:
-    """The served HTML of every page spec and fragment spec, named for the report."""
-    client = site.app.test_client()
+    """The served HTML of every page spec and fragment spec (signed in as the spec's role), named for the report."""
+    client = site.client()
     documents = {}
     for spec, lang in in_every_language(PAGES):
-        response = client.get(spec.url_path(lang, site.sample))
+        path = spec.url_path(lang, site.sample)
+        if spec.submit:
+            response = submit_with_client(site.client(spec.role), path, spec.submit.action_path(lang, site.sample),
+                                          dict(spec.submit.fields))
+        else:
+            response = site.client(spec.role).get(path, follow_redirects=True)
         assert response.status_code == spec.status, spec.name
+        assert response.request.path != f"/{lang}/account/login" or spec.role is None, f"{spec.name}: signed out"
         documents[f"page-{spec.name}-{lang}"] = response.get_data(as_text=True)
     for spec, lang in in_every_language(FRAGMENTS):
         response = client.get(spec.url_path(lang, site.sample), headers={"HX-Request": "true"})

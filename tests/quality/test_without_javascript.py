@@ -1,20 +1,11 @@
 """With JavaScript off, every journey the site offers completes by full page loads. One test per journey; later
-features add theirs (sign-up, registration, posting) here or beside their own tests, using `new_page`."""
+features add theirs (registration, posting) here or beside their own tests, using the `no_js_page` fixture. The
+account journeys are in test_accounts_without_javascript.py."""
 from __future__ import annotations
 
 import pytest
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def no_js_page(new_page):
-    """A page in a browser context with JavaScript disabled; afterwards, proof that no script ran."""
-    page = new_page(java_script_enabled=False)
-    scripts = []
-    page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
-    yield page
-    assert not scripts and page.evaluate("() => typeof window.htmx") == "undefined", "JavaScript ran"
 
 
 def heading(page) -> str:
