@@ -18,8 +18,8 @@ def test_tab_order_is_logical_and_focus_is_always_visible(quality_site, new_page
         assert len(stops) < 80, "Tab never reached the footer"
     assert stops[0]["skip"] and stops[0]["onScreen"], "the skip link comes first and shows itself"
     header = [stop["text"] for stop in stops[1:8]]
-    assert header == ["Wellness Connection", "Sessions", "Questions", "Sign in", "Create account", "Français",
-                      "Get help now"]
+    assert header == ["Wellness Connection", "Get help now", "Sessions", "Questions", "Sign in", "Create account",
+                      "Français"]
     assert all(stop["landmark"] == "header" for stop in stops[1:8])
     assert stops[8]["id"] == "filter-q", "main content starts with the search field"
     orders = [stop["order"] for stop in stops]
