@@ -58,28 +58,28 @@ def _answer(session_id: int, outcome: services.Outcome):
     return redirect(target if is_safe_path(target) else url_for("sessions.detail", session_id=session_id))
 
 
+def _change(session_id: int, change):
+    """Run register or cancel for the signed-in member in this request's transaction, then answer."""
+    refusal = _refuse_non_members(session_id)
+    if refusal is not None:
+        return refusal
+    outcome = change(db.session, session_id=session_id, user=current_user._get_current_object())
+    db.session.commit()
+    return _answer(session_id, outcome)
+
+
 @bp.post("/sessions/<int:session_id>/registration")
 @registration_limit
 def register(session_id: int):
     """Take a place, or the next place on the waiting list when the session is full (repeats change nothing)."""
-    refusal = _refuse_non_members(session_id)
-    if refusal is not None:
-        return refusal
-    outcome = services.register(db.session, session_id=session_id, user=current_user._get_current_object())
-    db.session.commit()
-    return _answer(session_id, outcome)
+    return _change(session_id, services.register)
 
 
 @bp.post("/sessions/<int:session_id>/registration/cancel")
 @registration_limit
 def cancel(session_id: int):
     """Give up a place (the first on the waiting list gets it) or leave the waiting list."""
-    refusal = _refuse_non_members(session_id)
-    if refusal is not None:
-        return refusal
-    outcome = services.cancel(db.session, session_id=session_id, user=current_user._get_current_object())
-    db.session.commit()
-    return _answer(session_id, outcome)
+    return _change(session_id, services.cancel)
 
 
 @bp.post("/account/calendar-feed")
