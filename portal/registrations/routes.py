@@ -50,7 +50,7 @@ def _answer(session_id: int, outcome: services.Outcome):
     if wants_fragment():
         item = get_session(db.session, session_id)
         response = render("sessions/detail.html", "sessions/_registration.html", session=item.session,
-                          **panel_context(session_id, message=outcome.message, ok=outcome.ok))
+                          places_item=item, **panel_context(session_id, message=outcome.message, ok=outcome.ok))
         response.headers["Cache-Control"] = "private, no-store"
         return response
     flash(outcome.message, "success" if outcome.ok else "error")

@@ -76,6 +76,7 @@ def test_htmx_posts_return_the_panel_fragment_with_the_outcome_announced(client,
     assert 'data-announce="You are registered. We have emailed you the Zoom link and a calendar invitation."' in body
     assert 'tabindex="-1"' in body and "htmx-1" in body
     assert response.headers["Cache-Control"] == "private, no-store"
+    assert '<span id="session-places" hx-swap-oob="innerHTML"><span class="badge">29 places left</span>' in body
 
     response = post(f"/en/sessions/{session.id}/registration/cancel", {}, headers=HX)
     body = response.get_data(as_text=True)

@@ -80,9 +80,11 @@ def test_keyboard_and_htmx_registration_journey(quality_site, new_page, lang):
     assert page.evaluate(STATE) == "open"
     assert page.locator("time").first.inner_text().count("(") == 1, "Newfoundland time beside Eastern"
 
+    places_before = page.locator("#session-places").inner_text()
     tab_to(page, words["register"])
     press_enter_and_settle(page)
     assert page.evaluate(STATE) == "registered"
+    assert page.locator("#session-places").inner_text() != places_before, "the places count follows the swap"
     assert "registration-status" in page.evaluate(FOCUSED)["cls"], "focus moves to the new status"
     page.wait_for_function(f"() => document.getElementById('announcer').textContent.startsWith({words['registered']!r})")
     assert page.locator("#registration-panel .zoom-link a").inner_text().startswith("https://zoom.example.invalid/")
