@@ -312,6 +312,23 @@ def stub_broker(app):
 
 
 @pytest.fixture
+def deliver_queued(stub_broker):
+    """Run real Dramatiq worker threads on the stub broker until every queued email is handled, then stop them."""
+    import dramatiq
+
+    def _deliver(threads: int = 2) -> None:
+        worker = dramatiq.Worker(stub_broker, worker_timeout=50, worker_threads=threads)
+        worker.start()
+        try:
+            stub_broker.join("emails")
+            worker.join()
+        finally:
+            worker.stop()
+
+    return _deliver
+
+
+@pytest.fixture
 def smtp_server():
     """A real aiosmtpd SMTP server on a free port of this engineer's range (5300-5399 unless
     PORTAL_TEST_SMTP_PORTS="first-last" says otherwise). Not started until `.start()`: a test can first show

@@ -183,18 +183,10 @@ def test_future_rows_wait_for_the_clock(app, db, stub_broker):
     assert clock.tick(app)["enqueue due notifications"] == 1
 
 
-def test_the_stub_worker_delivers_what_commits_enqueue(app, db, stub_broker):
-    import dramatiq
-
+def test_the_stub_worker_delivers_what_commits_enqueue(app, db, deliver_queued):
     rows = [_queue(db, key=f"w{i}") for i in range(3)]
     db.rollback()  # the test's own session holds no snapshot while the worker writes
-    worker = dramatiq.Worker(stub_broker, worker_timeout=50, worker_threads=2)
-    worker.start()
-    try:
-        stub_broker.join("emails")
-        worker.join()
-    finally:
-        worker.stop()
+    deliver_queued(threads=2)
     db.rollback()
     db.expire_all()
     assert {db.get(Notification, r.id).status for r in rows} == {"sent"}

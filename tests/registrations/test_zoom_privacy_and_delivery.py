@@ -6,7 +6,6 @@ import logging
 from email import message_from_bytes, policy
 from pathlib import Path
 
-import dramatiq
 import pytest
 from icalendar import Calendar
 
@@ -80,20 +79,14 @@ def test_the_zoom_link_never_reaches_the_logs(client, post, login, make_session,
 
 
 def test_registering_through_http_delivers_the_confirmation_email(app, client, post, login, make_session,
-                                                                 make_user, db, stub_broker, caplog):
+                                                                 make_user, db, deliver_queued, caplog):
     caplog.set_level(logging.DEBUG)
     session = make_session(zoom_url=ZOOM, title_en="Compassion rounds")
     member = login(make_user(email="e2e-regui@example.org"))
     response = post(f"/en/sessions/{session.id}/registration", {})
     assert response.status_code == 302
     db.rollback()  # hold no snapshot while the worker writes
-    worker = dramatiq.Worker(stub_broker, worker_timeout=50, worker_threads=1)
-    worker.start()
-    try:
-        stub_broker.join("emails")
-        worker.join()
-    finally:
-        worker.stop()
+    deliver_queued(threads=1)
     files = list(Path(app.config["PORTAL_OUTBOX_DIR"]).glob("*.eml"))
     assert len(files) == 1  # the reminders are not due yet
     message = message_from_bytes(files[0].read_bytes(), policy=policy.default)
