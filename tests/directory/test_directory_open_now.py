@@ -114,7 +114,6 @@ def test_a_naive_clock_is_refused():
     ("cmpa-physician-advisors", utc(2027, 1, 13, 15, 0), UNKNOWN),         # days not stated: never "open"
     ("cmpa-physician-advisors", utc(2027, 1, 13, 23, 0), CLOSED),          # 18:00 ET, after its hours any day
     ("qc-pamq", utc(2027, 1, 13, 15, 0), UNKNOWN),                         # no machine hours
-    ("cma-wellness-support-line", utc(2027, 1, 13, 15, 0), UNKNOWN),       # "24/7" in words only: unverified
 ])
 def test_the_real_entries(service_id, now, expected):
     directory = load_directory(ROOT / "data" / "directory.yaml")

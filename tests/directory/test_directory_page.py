@@ -147,3 +147,17 @@ def test_control_characters_alone_count_as_no_choice(client):
 def test_an_unknown_province_message_in_french(client):
     html = unescape_quotes(client.get("/fr/help?province=XY").get_data(as_text=True))
     assert "Nous n'avons pas reconnu la province ou le territoire « XY »; ce choix a été ignoré." in html
+
+
+@pytest.mark.parametrize("path", ["/en/help", "/fr/help", "/en/help.txt", "/fr/help.txt"])
+@pytest.mark.parametrize("province", ["national", "ON", "NS", "SK", "NL", "YT", "NU"])
+def test_the_unconfirmed_cma_wellness_support_line_is_never_shown(client, path, province):
+    """Its current status could not be confirmed (data/directory.yaml: display false, the team's decision): it is
+    listed on no page, in no province where it was said to run, in neither language. (Other entries' hours may
+    still say, as history, that it existed in 2020.)"""
+    response = client.get(f"{path}?province={province}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "988" in page
+    assert "service-cma-wellness-support-line" not in page and "cma.ca/supportline" not in page
+    assert not re.search(r"^(CMA Wellness Support Line|Ligne SOS bien-être de l'AMC)$", page, re.MULTILINE)
+
