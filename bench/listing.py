@@ -39,7 +39,7 @@ def _add_sessions(count: int, offset: int) -> None:
         starts = now + timedelta(days=1, hours=(offset + n) * 3)
         db.session.add(SupportSession(
             title_en=f"Session {offset + n}", title_fr=f"Séance {offset + n}", description_en="About it.",
-            description_fr="À ce sujet.", format="peer_support", topics=",stress,", language="en",
+            description_fr="À ce sujet.", format="peer_support", topics=["stress"], language="en",
             moderator="Dr. Bench", starts_at=starts, ends_at=starts + timedelta(hours=1)))
     db.session.commit()
 

@@ -56,6 +56,13 @@ def _seed(app, *, rounds: int, members: int) -> tuple[list[int], list[User]]:
         return [s.id for s in sessions], users
 
 
+def _register(session_id: int, user: User) -> None:
+    """One registration in its own transaction, committed, as the register view does it."""
+    with portal_db.new_session(write=True) as tx:
+        register(tx, session_id=session_id, user=user)
+        tx.commit()
+
+
 def _concurrent(app, session_id: int, users: list[User]) -> float:
     """Seconds for len(users) threads, released together, to register at one session."""
     barrier = threading.Barrier(len(users) + 1)
@@ -65,7 +72,7 @@ def _concurrent(app, session_id: int, users: list[User]) -> float:
         try:
             with app.app_context():
                 barrier.wait()
-                register(session_id=session_id, user=user)
+                _register(session_id, user)
         except BaseException as exc:  # noqa: BLE001 - reported after the round
             errors.append(exc)
 
@@ -86,7 +93,7 @@ def _sequential(app, session_id: int, users: list[User]) -> float:
     started = time.perf_counter()
     with app.app_context():
         for user in users:
-            register(session_id=session_id, user=user)
+            _register(session_id, user)
     return time.perf_counter() - started
 
 

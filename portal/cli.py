@@ -1,5 +1,5 @@
-"""Operator commands: `flask --app portal db upgrade | demo load | user create | staff grant|revoke | clock |
-translate extract|update|compile`."""
+"""App-wide operator commands: `flask --app portal db upgrade | demo load | clock | translate extract|update|compile`.
+Features add theirs in their own init_app (accounts: `user create`, `staff grant|revoke`; registrations: `purge`)."""
 from __future__ import annotations
 
 import subprocess
@@ -55,6 +55,7 @@ def demo_load() -> None:
         report = load_demo(db.session)
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
+    db.session.commit()
     for line in report:
         click.echo(line)
 
@@ -82,7 +83,7 @@ def translate_extract() -> None:
 def translate_update() -> None:
     """Extract, then merge new strings into the French catalog."""
     _extract()
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching", "-w", "120",
              "--ignore-obsolete")
 
 
@@ -100,7 +101,7 @@ def clock_command(once: bool, interval: float) -> None:
     import signal
     import threading
 
-    from portal import clock
+    import portal.clock as clock
 
     app = current_app._get_current_object()
     if once:
@@ -115,8 +116,6 @@ def clock_command(once: bool, interval: float) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the command groups."""
-    from portal.accounts.cli import staff_cli, user_cli
-
-    for group in (db_cli, demo_cli, translate_cli, user_cli, staff_cli, clock_command):
+    """Register the app-wide commands (features add their own in their init_app)."""
+    for group in (db_cli, demo_cli, translate_cli, clock_command):
         app.cli.add_command(group)

@@ -1,16 +1,13 @@
-"""The clock: every ~30 s, enqueue what is due, and run the periodic jobs features register.
+"""The clock: every ~30 s, run the periodic jobs the features gave the app.
 
 `flask --app portal clock` runs it as its own process (Procfile `clock`); `clock --once` runs one tick; in
-embedded mode it is a thread of the web process. Nothing is lost when Redis restarts empty or a message is
-dropped: every tick sends the broker each notification that is due, unsent and not held by a worker.
+embedded mode it is a thread of the web process. Each feature adds its jobs in its own `init_app(app)`:
 
-Features add work with `@periodic_job("name", every=timedelta(...))`; the function gets the database session and
-runs inside the clock's app context. The retention purge of registrations belongs here (registration feature):
+    clock.add_job(app, "retention purge", every=timedelta(hours=1), run=hourly_retention_purge)
 
-    @periodic_job("retention purge", every=timedelta(hours=1))
-    def purge_old_registrations(db): ...
-
-Register jobs in a module the feature's package imports, so the clock process knows them after create_app().
+The jobs and the time each last ran belong to that app (`app.extensions["clock"]`), so two apps in one process
+(tests, a worker beside a web app) never share or skip each other's runs. A job gets the app context's database
+session and owns its transaction: it commits what it changes.
 """
 from __future__ import annotations
 
@@ -21,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import Flask
 from sqlmodel import Session
 
 from portal.extensions import db, utcnow
@@ -39,35 +37,25 @@ class PeriodicJob:
     last_run: datetime | None = None
 
 
-PERIODIC_JOBS: list[PeriodicJob] = []
+def jobs(app: Flask) -> list[PeriodicJob]:
+    """The app's periodic jobs, in the order they were added."""
+    return app.extensions.setdefault("clock", [])
 
 
-def periodic_job(name: str, *, every: timedelta) -> Callable:
-    """Register a function `(db) -> anything` that the clock runs every `every` (at tick granularity)."""
-
-    def register(function: Callable[[Session], object]) -> Callable[[Session], object]:
-        if any(job.name == name for job in PERIODIC_JOBS):
-            raise ValueError(f"periodic job {name!r} registered twice")
-        PERIODIC_JOBS.append(PeriodicJob(name=name, every=every, run=function))
-        return function
-
-    return register
+def add_job(app: Flask, name: str, *, every: timedelta, run: Callable[[Session], object]) -> PeriodicJob:
+    """Give the app a job `run(db)` that the clock runs every `every` (at tick granularity)."""
+    if any(job.name == name for job in jobs(app)):
+        raise ValueError(f"periodic job {name!r} added twice")
+    job = PeriodicJob(name=name, every=every, run=run)
+    jobs(app).append(job)
+    return job
 
 
-@periodic_job("enqueue due notifications", every=timedelta(seconds=0))
-def enqueue_due_notifications(session: Session) -> int:
-    """Send the broker every notification that is due and unsent; returns how many."""
-    from portal.notifications.dispatch import enqueue
-    from portal.notifications.services import due_and_unsent
-
-    return enqueue(due_and_unsent(session))
-
-
-def tick(app) -> dict[str, object]:
+def tick(app: Flask) -> dict[str, object]:
     """Run every job whose time has come, each in its own app context; one failing job does not stop the rest."""
     results: dict[str, object] = {}
     now = utcnow()
-    for job in PERIODIC_JOBS:
+    for job in jobs(app):
         if job.last_run is not None and now - job.last_run < job.every:
             continue
         job.last_run = now
@@ -80,7 +68,7 @@ def tick(app) -> dict[str, object]:
     return results
 
 
-def run_forever(app, *, interval: float = TICK_SECONDS, stop: threading.Event | None = None) -> None:
+def run_forever(app: Flask, *, interval: float = TICK_SECONDS, stop: threading.Event | None = None) -> None:
     """Tick every `interval` seconds until `stop` is set."""
     stop = stop or threading.Event()
     while not stop.is_set():

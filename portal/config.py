@@ -56,6 +56,11 @@ class Config:
         self.RATELIMIT_KEY_PREFIX = "portal-limits"
         # How long a worker holds an outbox row it is sending (longer than the actor's 90 s time limit).
         self.PORTAL_DELIVERY_LEASE_SECONDS = int(env.get("PORTAL_DELIVERY_LEASE_SECONDS", "120"))
+        # Retry backoff of a failed email: doubles from the minimum up to the maximum (put on each message).
+        self.PORTAL_DELIVERY_MIN_BACKOFF_MS = int(env.get("PORTAL_DELIVERY_MIN_BACKOFF_MS", "15000"))
+        self.PORTAL_DELIVERY_MAX_BACKOFF_MS = int(env.get("PORTAL_DELIVERY_MAX_BACKOFF_MS", str(60 * 60 * 1000)))
+        # How long a request waits for a session's row lock on PostgreSQL before answering "try again" (503).
+        self.PORTAL_LOCK_TIMEOUT_MS = int(env.get("PORTAL_LOCK_TIMEOUT_MS", "3000"))
         self.PASSWORD_HASH_FAST = False
         self.SESSIONS_PER_PAGE = 20
 

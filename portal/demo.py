@@ -1,12 +1,12 @@
 """The demonstration programme: realistic upcoming sessions in both languages. Never loaded in production."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from sqlmodel import Session, select
 
 from portal.extensions import utcnow
-from portal.i18n import EASTERN
+from portal.times import EASTERN, eastern_instant
 from portal.sessions.models import SupportSession
 
 ISFAN = "Dr. Daniela Isfan"
@@ -137,14 +137,11 @@ PROGRAMME = [
 ]
 
 
-def _at(day: date, hour: int) -> datetime:
-    """An Eastern wall-clock time on a date (daylight saving applied by zoneinfo)."""
-    return datetime.combine(day, time(hour, 0), tzinfo=EASTERN)
 
 
 def load_demo(db: Session, *, today: date | None = None) -> list[str]:
     """Add each demo session unless an upcoming one with the same English title exists, and the demo accounts;
-    returns a report (with the demo credentials). Refuses to run in production."""
+    returns a report (with the demo credentials). Refuses to run in production. The caller commits."""
     from flask import current_app
 
     from portal.accounts.demo import load_demo_accounts
@@ -158,11 +155,8 @@ def load_demo(db: Session, *, today: date | None = None) -> list[str]:
     for days, hour, minutes, fields in PROGRAMME:
         if fields["title_en"] in existing:
             continue
-        starts = _at(today + timedelta(days=days), hour)
-        values = dict(fields)
-        values["topics"] = SupportSession.pack_topics(values.pop("topics"))
-        db.add(SupportSession(**values, starts_at=starts, ends_at=starts + timedelta(minutes=minutes),
+        starts = eastern_instant(today + timedelta(days=days), time(hour))
+        db.add(SupportSession(**fields, starts_at=starts, ends_at=starts + timedelta(minutes=minutes),
                               zoom_url=f"https://zoom.example.invalid/j/{9000000 + days * 100 + hour}"))
         added += 1
-    db.commit()
     return [f"Demo sessions: {added} added, {len(PROGRAMME) - added} already there.", *load_demo_accounts(db)]

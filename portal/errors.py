@@ -14,6 +14,7 @@ TITLES = {
     405: _l("That action is not available here"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
+    503: _l("The portal is busy for a moment"),
 }
 EXPLANATIONS = {
     400: _l("The form may have expired. Go back, reload the page and try again; what you typed is still there "
@@ -23,15 +24,23 @@ EXPLANATIONS = {
     405: _l("Go back and use the page's own buttons and links."),
     429: _l("Please wait a minute before trying again. This protects everyone's accounts."),
     500: _l("We have been told about it. Please try again in a few minutes."),
+    503: _l("Nothing was changed. Please try again in a few seconds."),
 }
 
 
-def _render_error(code: int):
+def render_error(code: int):
+    """The friendly error page for `code` in the visitor's language: (body, status)."""
     if "lang" not in g:
         first = request.path.strip("/").split("/", 1)[0]
         if first in LANGUAGES:
             g.lang = first
     return render_template("errors/error.html", code=code, title=TITLES[code], explanation=EXPLANATIONS[code]), code
+
+
+def try_again_soon(_exc: Exception | None = None):
+    """503 with Retry-After: a lock or a service did not answer in time, and a retry will most likely work."""
+    body, code = render_error(503)
+    return body, code, {"Retry-After": "5"}
 
 
 def init_app(app: Flask) -> None:
@@ -42,7 +51,7 @@ def init_app(app: Flask) -> None:
         code = exc.code or 500
         if code not in TITLES:
             return exc
-        response = _render_error(code)
+        response = render_error(code)
         if code == 405 and exc.valid_methods:
             return response[0], code, {"Allow": ", ".join(exc.valid_methods)}
         return response
@@ -52,4 +61,4 @@ def init_app(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return _http_error(exc)
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return _render_error(InternalServerError.code)
+        return render_error(InternalServerError.code)

@@ -132,3 +132,15 @@ class Database:
 
 
 db = Database()
+
+
+def init_app(app: Flask) -> None:
+    """Bind every extension to the app (nothing connects to the database or the broker here)."""
+    from portal.i18n import select_locale
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)

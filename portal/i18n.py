@@ -1,19 +1,19 @@
-"""Languages and time: the /en and /fr prefix, locale selection, bilingual fields and Babel formatting."""
+"""Languages: the /en and /fr prefix, locale selection, bilingual fields, and the date and time filters (which
+format with portal.times in the page's language)."""
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
 from flask import Flask, g, has_request_context, request
 from flask_babel import get_locale, lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
+import portal.times as times
+from portal.times import BABEL_LOCALES, EASTERN
+
 LANGUAGES = ("en", "fr")
-BABEL_LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 LANG_COOKIE = "lang"
-EASTERN = ZoneInfo("America/Toronto")
 
 PROVINCES = {
     "AB": _l("Alberta"),
@@ -29,24 +29,6 @@ PROVINCES = {
     "QC": _l("Quebec"),
     "SK": _l("Saskatchewan"),
     "YT": _l("Yukon"),
-}
-
-# Each province's most populous zone; Nunavut's capital is on Eastern Time.
-PROVINCE_ZONES = {
-    "AB": "America/Edmonton", "BC": "America/Vancouver", "MB": "America/Winnipeg", "NB": "America/Moncton",
-    "NL": "America/St_Johns", "NS": "America/Halifax", "NT": "America/Yellowknife", "NU": "America/Iqaluit",
-    "ON": "America/Toronto", "PE": "America/Halifax", "QC": "America/Toronto", "SK": "America/Regina",
-    "YT": "America/Whitehorse",
-}
-
-# Short generic zone labels, as Canadians write them in each language.
-ZONE_LABELS = {
-    "America/Toronto": ("ET", "HE"), "America/Iqaluit": ("ET", "HE"),
-    "America/Winnipeg": ("CT", "HC"), "America/Regina": ("CT", "HC"),
-    "America/Edmonton": ("MT", "HR"), "America/Yellowknife": ("MT", "HR"), "America/Whitehorse": ("MT", "HR"),
-    "America/Vancouver": ("PT", "HP"),
-    "America/Halifax": ("AT", "HA"), "America/Moncton": ("AT", "HA"),
-    "America/St_Johns": ("NT", "HT"),
 }
 
 
@@ -94,56 +76,38 @@ def select_locale() -> str:
     return BABEL_LOCALES[current_lang()]
 
 
-def localized(obj, field: str) -> str:
-    """The French column when the page is French and it is filled in, else the English one."""
-    if current_lang() == "fr":
-        value = getattr(obj, f"{field}_fr", "") or ""
-        if value.strip():
-            return value
-    return getattr(obj, f"{field}_en", "") or ""
+def pick_language(english: str, french: str, lang: str) -> tuple[str, str]:
+    """The French text for French when there is some, else the English: (text, the language it is in). The one
+    rule for every bilingual value, database columns and data files alike."""
+    if lang == "fr" and (french or "").strip():
+        return french, "fr"
+    return english or "", "en"
+
+
+def localized(obj, field: str, lang: str | None = None) -> str:
+    """The `<field>_fr` column in French (the page's language unless `lang` is given) when filled in, else
+    `<field>_en`."""
+    return pick_language(getattr(obj, f"{field}_en", ""), getattr(obj, f"{field}_fr", ""),
+                         lang or current_lang())[0]
 
 
 def localized_html(obj, field: str) -> Markup:
     """Like localized(), but marks English fallback text with lang="en" so screen readers switch voice."""
-    value = localized(obj, field)
-    if current_lang() == "fr" and not (getattr(obj, f"{field}_fr", "") or "").strip():
-        return Markup('<span lang="en">%s</span>') % value
-    return escape(value)
-
-
-def zone_for(province: str | None) -> ZoneInfo:
-    """The zone a member in this province sees times in (Eastern when unknown)."""
-    return ZoneInfo(PROVINCE_ZONES.get(province or "", "America/Toronto"))
-
-
-def zone_label(zone: tzinfo) -> str:
-    """ET / HE and friends for the current language."""
-    en, fr = ZONE_LABELS.get(str(zone), ("ET", "HE"))
-    return fr if current_lang() == "fr" else en
+    lang = current_lang()
+    text, text_lang = pick_language(getattr(obj, f"{field}_en", ""), getattr(obj, f"{field}_fr", ""), lang)
+    if text_lang != lang:
+        return Markup('<span lang="%s">%s</span>') % (text_lang, text)
+    return escape(text)
 
 
 def format_session_time(value: datetime, zone: tzinfo = EASTERN) -> str:
-    """"7:00 p.m. ET" / "19 h 00 HE" in the given zone."""
-    local = value.astimezone(zone)
-    # en_CA / fr_CA even when a worker forced plain "fr" (which would give "19:00" instead of "19 h 00").
-    return f"{format_time(local, 'short', locale=BABEL_LOCALES[current_lang()])} {zone_label(zone)}"
+    """The `session_time` filter: "7:00 p.m. ET" / "19 h 00 HE" in the page's language."""
+    return times.format_session_time(value, current_lang(), zone)
 
 
 def format_session_date(value: datetime, zone: tzinfo = EASTERN, style: str = "full") -> str:
-    """"Wednesday, February 1, 2023" / "mercredi 1 février 2023" in the given zone."""
-    return format_date(value.astimezone(zone), style, locale=BABEL_LOCALES[current_lang()])
-
-
-def format_time_beside_eastern(value: datetime, zone: tzinfo | None) -> str:
-    """"7:00 p.m. ET (8:30 p.m. NT)": Eastern Time, then the member's zone when its clock differs (with that
-    zone's date when the day differs too). `zone` None (an anonymous visitor) gives Eastern only."""
-    eastern = format_session_time(value)
-    if zone is None or zone_label(zone) == zone_label(EASTERN):
-        return eastern
-    local = format_session_time(value, zone)
-    if value.astimezone(zone).date() != value.astimezone(EASTERN).date():
-        local = f"{format_session_date(value, zone, 'medium')}, {local}"
-    return f"{eastern} ({local})"
+    """The `session_date` filter: "Wednesday, February 1, 2023" / "mercredi 1 février 2023"."""
+    return times.format_session_date(value, current_lang(), zone, style)
 
 
 def format_viewer_time(value: datetime) -> str:
@@ -151,7 +115,8 @@ def format_viewer_time(value: datetime) -> str:
     from flask_login import current_user
 
     signed_in = has_request_context() and current_user and current_user.is_authenticated
-    return format_time_beside_eastern(value, zone_for(current_user.province) if signed_in else None)
+    zone = times.zone_for(current_user.province) if signed_in else None
+    return times.format_time_beside_eastern(value, current_lang(), zone)
 
 
 def init_app(app: Flask) -> None:
@@ -183,6 +148,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["session_time"] = format_session_time
     app.jinja_env.filters["session_date"] = format_session_date
     app.jinja_env.filters["viewer_time"] = format_viewer_time
+    app.jinja_env.filters["html_datetime"] = html_datetime
+
+
+def html_datetime(value: datetime) -> str:
+    """The `html_datetime` filter: a <time datetime> value; HTML allows at most three digits of a second."""
+    return value.isoformat(timespec="seconds")
 
 
 def other_lang_url() -> str:

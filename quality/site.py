@@ -105,14 +105,14 @@ def _add_states(session: Session) -> dict[str, int]:
         "full_session_id": dict(
             title_en="Night shifts and sleep", title_fr="Gardes de nuit et sommeil", capacity=1,
             description_en="How we protect sleep around night shifts.",
-            description_fr="Comment protéger son sommeil autour des gardes de nuit.", topics=",stress,"),
+            description_fr="Comment protéger son sommeil autour des gardes de nuit.", topics=["stress"]),
         "cancelled_session_id": dict(
             title_en="Parenting in residency", title_fr="Être parent pendant la résidence", status="cancelled",
             description_en="Balancing training and young children.",
-            description_fr="Concilier la formation et de jeunes enfants.", topics=",learners,"),
+            description_fr="Concilier la formation et de jeunes enfants.", topics=["learners"]),
         "english_only_session_id": dict(
             title_en="Writing as reflection", title_fr="", description_en="Short reflective writing together.",
-            description_fr="", topics=",self_care,"),
+            description_fr="", topics=["self_care"]),
     }
     extra = {}
     for n, (key, fields) in enumerate(states.items()):
@@ -125,6 +125,7 @@ def _add_states(session: Session) -> dict[str, int]:
                                   last_name="Harness", cma_id="999001", category="resident", province="ON")
     session.flush()
     session.add(Registration(session_id=extra["full_session_id"].id, user_id=member.id, status="confirmed"))
+    extra["full_session_id"].places_taken = 1  # what registering (registrations.services) keeps in step
     session.commit()
     return {"session_id": first.id, **{key: item.id for key, item in extra.items()}}
 

@@ -13,9 +13,15 @@ from sqlmodel import SQLModel
 from portal import create_app
 from portal.config import TestConfig
 from portal.extensions import db as portal_db
-from portal.i18n import EASTERN
+from portal.times import EASTERN
+from tests.when import in_days
 
 REQUIRE_ALL = os.environ.get("PORTAL_REQUIRE_ALL") == "1"
+
+
+def pytest_report_header(config) -> str:
+    """The clock the run sees (make test-clock moves it), so a failure report says what hour it was."""
+    return f"clock: {datetime.now(timezone.utc).astimezone(EASTERN):%Y-%m-%d %H:%M %Z} (Eastern)"
 
 
 def skip_or_fail(reason: str) -> None:
@@ -77,20 +83,20 @@ _numbers = count(1)
 
 @pytest.fixture
 def make_session(db):
-    """Factory: a SupportSession starting `days` ahead at `hour` Eastern (defaults: in 7 days, 19:00)."""
+    """Factory: a SupportSession starting at the exact instant `starts_at` (default: 7 days from now, to the
+    microsecond; see tests/when.py for instants), lasting `minutes`. `places_taken` sets the confirmed count the
+    listing shows (the registration feature keeps it in step with real registrations)."""
     from portal.sessions.models import SupportSession
 
-    def _make(*, days: float = 7, hour: int = 19, minutes: int = 60, commit: bool = True, **fields):
+    def _make(*, starts_at: datetime | None = None, minutes: int = 60, commit: bool = True, **fields):
         n = next(_numbers)
-        day = (datetime.now(timezone.utc).astimezone(EASTERN) + timedelta(days=days)).date()
-        starts = fields.pop("starts_at", None) or datetime(day.year, day.month, day.day, hour, tzinfo=EASTERN)
-        topics = fields.pop("topics", ["stress"])
+        starts = starts_at or in_days(7)
         values = dict(title_en=f"Session {n}", title_fr=f"Séance {n}", description_en=f"About session {n}.",
                       description_fr=f"À propos de la séance {n}.", format="peer_support", language="en",
-                      moderator="Dr. Test Moderator", capacity=30, zoom_url=f"https://zoom.example.invalid/j/{n}")
+                      moderator="Dr. Test Moderator", capacity=30, zoom_url=f"https://zoom.example.invalid/j/{n}",
+                      topics=["stress"])
         values.update(fields)
-        session = SupportSession(**values, topics=SupportSession.pack_topics(topics), starts_at=starts,
-                                 ends_at=starts + timedelta(minutes=minutes))
+        session = SupportSession(**values, starts_at=starts, ends_at=starts + timedelta(minutes=minutes))
         db.add(session)
         if commit:
             db.commit()
@@ -301,14 +307,14 @@ def nu_checker():
 @pytest.fixture
 def stub_broker(app):
     """A fresh in-memory Dramatiq broker whose actors run in this test's app (start a Worker to consume)."""
-    from worker import actors
-    from worker.broker import setup_broker
+    from portal.notifications import tasks
+    from portal.notifications.broker import setup_broker
 
     broker = setup_broker(None, fresh=True)
-    actors.use_app(app)
+    tasks.use_app(app)
     yield broker
     broker.flush_all()
-    actors.use_app(None)
+    tasks.use_app(None)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from portal import create_app
 from portal.extensions import db as portal_db
-from portal.i18n import EASTERN
+from portal.times import EASTERN
 from portal.sessions.models import FORMATS, SupportSession
 
 EXPECTED_TABLES = {"support_session", "user_account", "registration", "notification", "alembic_version"}
@@ -75,3 +75,61 @@ def test_migrations_and_demo_on_postgresql(app_config, postgres_url):
     assert starts.tzinfo is not None
     with application.app_context():
         portal_db.dispose()
+
+
+def _schema_differences(application) -> list:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from portal.models import metadata
+
+    with application.app_context(), portal_db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, metadata)
+
+
+def test_migrations_build_exactly_the_models_schema_on_sqlite(app_config, tmp_path):
+    """The tests build the schema from the models (create_all); production from migrations. They must agree."""
+    application = _migrated_app(app_config, f"sqlite:///{tmp_path / 'compare.db'}")
+    assert _schema_differences(application) == []
+
+
+@pytest.mark.services
+def test_migrations_build_exactly_the_models_schema_on_postgresql(app_config, postgres_url):
+    application = _migrated_app(app_config, postgres_url)
+    try:
+        assert _schema_differences(application) == []
+    finally:
+        with application.app_context():
+            portal_db.dispose()
+
+
+def test_migration_0004_turns_packed_topics_into_json_and_counts_confirmed_places(app_config, tmp_path):
+    """Data written by 0003 (topics as ",a,b,", no place count) reads the same after 0004."""
+    from sqlalchemy import text
+
+    application = _migrated_app(app_config, f"sqlite:///{tmp_path / 'data.db'}")
+    runner = application.test_cli_runner()
+    assert runner.invoke(args=["db", "downgrade", "0003"]).exit_code == 0
+    with application.app_context(), portal_db.engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO support_session (id, title_en, title_fr, description_en, description_fr, format, topics, "
+            "language, moderator, starts_at, ends_at, capacity, zoom_url, status, ics_sequence, created_at, "
+            "updated_at) VALUES (1, 't', '', 'd', '', 'peer_support', ',grief,burnout,', 'en', 'm', "
+            "'2030-01-01 00:00:00', '2030-01-01 01:00:00', 30, '', 'scheduled', 0, '2026-01-01 00:00:00', "
+            "'2026-01-01 00:00:00')"))
+        conn.execute(text(
+            "INSERT INTO user_account (id, email, password_hash, first_name, last_name, cma_id, category, province, "
+            "locale, is_staff, auth_stamp, created_at, updated_at) VALUES "
+            "(1, 'a@example.org', '-', 'A', 'B', '1111', 'resident', 'ON', 'en', 0, 's', '2026-01-01', '2026-01-01'),"
+            "(2, 'b@example.org', '-', 'B', 'C', '2222', 'resident', 'ON', 'en', 0, 's', '2026-01-01', '2026-01-01')"))
+        conn.execute(text(
+            "INSERT INTO registration (session_id, user_id, status, revision, created_at, updated_at) VALUES "
+            "(1, 1, 'confirmed', 0, '2026-01-01', '2026-01-01'), (1, 2, 'waitlisted', 0, '2026-01-01', '2026-01-01')"))
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    with application.app_context():
+        session = portal_db.session.get(SupportSession, 1)
+        assert session.topics == ["grief", "burnout"] and session.places_taken == 1
+    assert runner.invoke(args=["db", "downgrade", "0003"]).exit_code == 0
+    with application.app_context(), portal_db.engine.connect() as conn:
+        assert conn.execute(text("SELECT topics FROM support_session")).scalar() == ",grief,burnout,"

@@ -10,7 +10,8 @@ from babel.messages.pofile import read_po
 
 from portal.cli import EXTRACT_ARGS
 from portal.config import ROOT
-from portal.i18n import format_session_time, zone_for
+from portal.i18n import format_session_time
+from portal.times import zone_for
 
 PAGES = ["/", "/sessions", "/faq", "/help"]
 

@@ -1,1 +1,1 @@
-"""Background work: the Dramatiq broker (worker/broker.py) and thin actors (worker/actors.py)."""
+"""The worker process's entry point (worker/actors.py). The actors themselves live beside their features."""

@@ -1,23 +1,25 @@
-"""Member accounts: sign-up, verification, sign-in, password reset, the account page, operator commands."""
-from flask import Blueprint
+"""Member accounts: sign-up, verification, sign-in, password reset, the account page, operator commands.
 
-bp = Blueprint("accounts", __name__, url_prefix="/<lang:lang>/account")
+Builds on notifications (its emails); registrations and the other member features build on it, and hear about
+accounts through the signals in signals.py.
+"""
+from __future__ import annotations
 
-
-@bp.record_once
-def _template_helpers(state) -> None:
-    """The header's Staff link needs to know where the staff console lives."""
-    from portal.accounts.access import staff_home_endpoint
-
-    state.app.jinja_env.globals["staff_home_endpoint"] = staff_home_endpoint
+from flask import Flask
 
 
-@bp.after_request
-def _private(response):
-    """Account pages are personal and some carry one-time links: never cache them, never leak the URL."""
-    response.headers.setdefault("Cache-Control", "no-store")
-    response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+def init_app(app: Flask) -> None:
+    """Register the views, the user loader, the emails, the operator commands and the header's staff link."""
+    from portal.access import staff_home_endpoint
+    from portal.accounts import emails
+    from portal.accounts.cli import staff_cli, user_cli
+    from portal.accounts.routes import bp
+    from portal.accounts.user_loader import init_login_manager
+    from portal.notifications.kinds import add_email_kinds
 
-
-from portal.accounts import emails, routes, account_routes  # noqa: E402,F401
+    app.register_blueprint(bp)
+    init_login_manager()
+    add_email_kinds(app, emails.BUILDERS)
+    app.cli.add_command(user_cli)
+    app.cli.add_command(staff_cli)
+    app.jinja_env.globals["staff_home_endpoint"] = staff_home_endpoint

@@ -15,7 +15,8 @@ DEMO_ACCOUNTS = [
 
 
 def load_demo_accounts(db: Session) -> list[str]:
-    """Create the demo accounts that do not exist yet (idempotent); returns report lines with credentials."""
+    """Create the demo accounts that do not exist yet (idempotent); returns report lines with credentials. The
+    caller commits."""
     from portal.accounts.cli import create_verified_user
 
     added = 0
@@ -23,7 +24,6 @@ def load_demo_accounts(db: Session) -> list[str]:
         if db.exec(select(User.id).where(User.email == account["email"])).first() is None:
             create_verified_user(**account)
             added += 1
-    db.commit()
     lines = [f"Demo accounts: {added} added, {len(DEMO_ACCOUNTS) - added} already there."]
     lines += [f"  {'staff ' if a['staff'] else 'member'}  {a['email']}  password: {a['password']}"
               for a in DEMO_ACCOUNTS]

@@ -5,15 +5,13 @@ returns None when the email no longer applies (account gone, address changed, al
 """
 from __future__ import annotations
 
-import json
-
 from flask_babel import gettext as _
 from sqlmodel import Session
 
-from portal.accounts import tokens
+import portal.accounts.tokens as tokens
 from portal.accounts.models import User
-from portal.notifications.compose import absolute_url
-from portal.notifications.kinds import EmailContent, email_kind
+from portal.urls import absolute_url
+from portal.notifications.kinds import EmailContent
 from portal.notifications.models import Notification
 
 VERIFY_EMAIL = "account.verify_email"
@@ -27,21 +25,12 @@ def _user(notification: Notification, db: Session) -> User | None:
     return db.get(User, notification.user_id) if notification.user_id else None
 
 
-def _payload(notification: Notification) -> dict:
-    try:
-        value = json.loads(notification.payload or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
 def mask_email(address: str) -> str:
     """j•••@example.ca: enough for the owner to recognise, not enough to give the address away."""
     local, _sep, domain = address.partition("@")
     return f"{local[:1]}•••@{domain}"
 
 
-@email_kind(VERIFY_EMAIL)
 def verify_email(notification: Notification, db: Session) -> EmailContent | None:
     """Confirm the address of a new account."""
     user = _user(notification, db)
@@ -53,11 +42,10 @@ def verify_email(notification: Notification, db: Session) -> EmailContent | None
                                  "hours": int(tokens.VERIFY_MAX_AGE.total_seconds() // 3600)})
 
 
-@email_kind(CONFIRM_NEW_EMAIL)
 def confirm_new_email(notification: Notification, db: Session) -> EmailContent | None:
     """Confirm a new address before the account moves to it."""
     user = _user(notification, db)
-    new_email = _payload(notification).get("new_email")
+    new_email = notification.payload_data.get("new_email")
     if user is None or new_email != notification.recipient_email or user.email == new_email:
         return None
     token = tokens.make_email_change_token(user, new_email)
@@ -67,7 +55,6 @@ def confirm_new_email(notification: Notification, db: Session) -> EmailContent |
                                  "hours": int(tokens.EMAIL_CHANGE_MAX_AGE.total_seconds() // 3600)})
 
 
-@email_kind(ALREADY_REGISTERED)
 def already_registered(notification: Notification, db: Session) -> EmailContent | None:
     """Someone tried to create an account (or move one) with an address or CMA ID that already has one."""
     user = _user(notification, db)
@@ -80,7 +67,6 @@ def already_registered(notification: Notification, db: Session) -> EmailContent 
                                  "reset_url": absolute_url("accounts.reset_request", lang=lang)})
 
 
-@email_kind(PASSWORD_RESET)
 def password_reset(notification: Notification, db: Session) -> EmailContent | None:
     """A link to choose a new password."""
     user = _user(notification, db)
@@ -93,11 +79,20 @@ def password_reset(notification: Notification, db: Session) -> EmailContent | No
                                  "reset_url": absolute_url("accounts.reset_request", lang=notification.locale)})
 
 
-@email_kind(EMAIL_CHANGED)
 def email_changed(notification: Notification, db: Session) -> EmailContent | None:
     """Tell the old address that the account moved (so a takeover does not go unnoticed)."""
-    payload = _payload(notification)
+    payload = notification.payload_data
     return EmailContent(subject=_("The email address of your account was changed"), template="email_changed",
                         context={"first_name": payload.get("first_name", ""),
                                  "new_email": mask_email(payload.get("new_email", "")),
                                  "reset_url": absolute_url("accounts.reset_request", lang=notification.locale)})
+
+
+# The kinds of email this feature sends, given to the app by accounts.init_app.
+BUILDERS = {
+    VERIFY_EMAIL: verify_email,
+    CONFIRM_NEW_EMAIL: confirm_new_email,
+    ALREADY_REGISTERED: already_registered,
+    PASSWORD_RESET: password_reset,
+    EMAIL_CHANGED: email_changed,
+}

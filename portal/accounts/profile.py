@@ -1,53 +1,37 @@
-"""The member's own account: profile, email change, password change, deletion.
+"""The member's own account: profile, email change, password change, deletion. Nothing here commits: the view
+owns the transaction.
 
 Deletion removes the account row and everything personal hanging off it (registrations cascade; the outbox rows
-addressed to the person are deleted). Features holding data that must outlive the account in another form
-register a hook that runs in the same transaction, before the row goes:
-
-    from portal.accounts.profile import before_account_deletion
-
-    @before_account_deletion
-    def keep_approved_posts_anonymous(db, user):
-        ...  # gratitude: approved posts lose their author and show as "anonymous"; the rest are deleted
-
-The registration feature can use the same hook to free the person's places and promote the waiting list.
+addressed to the person are deleted). Features holding data that must outlive the account in another form, or
+that must act on it (free the person's places), receive the `account_deleting` signal (accounts/signals.py),
+sent inside the deletion's transaction before the row goes.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from flask import current_app
 from sqlalchemy import delete, or_
 from sqlmodel import Session
 
-from portal.accounts import emails, tokens
+import portal.accounts.emails as emails
+import portal.accounts.tokens as tokens
 from portal.accounts.models import User
 from portal.accounts.services import find_by_email, send_already_registered, set_password, time_bucket
+from portal.accounts.signals import account_deleting
 from portal.extensions import utcnow
 from portal.notifications.models import Notification
 from portal.notifications.services import notify
 
-DeletionHook = Callable[[Session, User], None]
-DELETION_HOOKS: list[DeletionHook] = []
-
-
-def before_account_deletion(hook: DeletionHook) -> DeletionHook:
-    """Register `hook(db, user)`, run inside the deletion's transaction before the account row is deleted."""
-    if hook not in DELETION_HOOKS:
-        DELETION_HOOKS.append(hook)
-    return hook
-
 
 def update_profile(db: Session, user: User, *, first_name: str, last_name: str, province: str,
                    locale: str) -> None:
-    """Save name, province and language; commits."""
+    """Save name, province and language."""
     user.first_name, user.last_name, user.province, user.locale = first_name, last_name, province, locale
     user.updated_at = utcnow()
     db.add(user)
-    db.commit()
 
 
 def request_email_change(db: Session, user: User, new_email: str) -> None:
-    """Send a confirmation link to the new address; the account moves only when it is opened. Commits.
+    """Send a confirmation link to the new address; the account moves only when it is opened.
 
     If the new address already has an account, its owner gets "you already have an account" instead, and the
     requester sees the same message either way.
@@ -61,11 +45,10 @@ def request_email_change(db: Session, user: User, new_email: str) -> None:
         notify(db, kind=emails.CONFIRM_NEW_EMAIL, recipient_email=new_email, user_id=user.id, locale=user.locale,
                payload={"new_email": new_email},
                dedupe_key=f"{emails.CONFIRM_NEW_EMAIL}:{user.id}:{new_email}:{time_bucket(1)}")
-    db.commit()
 
 
 def confirm_email_change(db: Session, token: str) -> User:
-    """Move the account to the confirmed address, tell the old one, end every session. Commits.
+    """Move the account to the confirmed address, tell the old one, end every session.
 
     Raises tokens.TokenError ("invalid", "expired", "used"), or "taken" when the address got an account since.
     """
@@ -81,24 +64,19 @@ def confirm_email_change(db: Session, token: str) -> User:
     notify(db, kind=emails.EMAIL_CHANGED, recipient_email=old_email, user_id=user.id, locale=user.locale,
            payload={"first_name": user.first_name, "new_email": change.new_email},
            dedupe_key=f"{emails.EMAIL_CHANGED}:{user.id}:{user.auth_stamp}")
-    db.commit()
     return user
 
 
 def change_password(db: Session, user: User, new_password: str) -> None:
-    """Store the new password and end every other session (the caller signs this one in again). Commits."""
+    """Store the new password and end every other session (the caller signs this one in again)."""
     set_password(user, new_password)
     db.add(user)
-    db.commit()
 
 
 def delete_account(db: Session, user: User) -> None:
-    """Remove the account and the personal data tied to it, after the features' hooks have run. Commits."""
-    for hook in DELETION_HOOKS:
-        hook(db, user)
+    """Remove the account and the personal data tied to it, once the features that receive `account_deleting`
+    have done their part, in the same transaction."""
+    account_deleting.send(current_app._get_current_object(), db=db, user=user)
     db.exec(delete(Notification).where(or_(Notification.user_id == user.id,
                                            Notification.recipient_email == user.email)))
     db.delete(user)
-    db.commit()
-
-

@@ -1,15 +1,34 @@
-"""Sign-up, verification, sign-in and out, password reset: thin views over portal.accounts.services."""
+"""The accounts feature's whole URL map: sign-up, verification, sign-in and out, password reset, and the member's
+own account page (profile, email, password, deletion). Thin views over services.py and profile.py; each view
+owns its transaction and commits."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.accounts import bp, limits, services, tokens
-from portal.accounts.access import is_safe_path
-from portal.accounts.forms import EmailOnlyForm, LoginForm, NewPasswordForm, SignupForm
-from portal.extensions import db
+import portal.accounts.limits as limits
+import portal.accounts.profile as profile
+import portal.accounts.services as services
+import portal.accounts.tokens as tokens
+from portal.access import is_safe_path
+from portal.accounts.forms import (DeleteAccountForm, EmailChangeForm, EmailOnlyForm, LoginForm, NewPasswordForm,
+                                   PasswordChangeForm, ProfileForm, SignupForm)
+from portal.accounts.passwords import verify_password
+from portal.accounts.signals import account_page
+from portal.extensions import db, limiter
 from portal.i18n import current_lang
+
+bp = Blueprint("accounts", __name__, url_prefix="/<lang:lang>/account")
+
+
+@bp.after_request
+def _private(response):
+    """Account pages are personal and some carry one-time links: never cache them, never leak the URL."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
 
 def token_problem(reason: str) -> str:
     """A TokenError's reason, said to the reader."""
@@ -34,6 +53,7 @@ def signup():
             first_name=form.first_name.data, last_name=form.last_name.data, email=form.email.data,
             password=form.password.data, cma_id=form.cma_id.data, category=form.category.data,
             province=form.province.data, locale=form.locale.data))
+        db.session.commit()
         session["pending_email"] = form.email.data
         return redirect(url_for("accounts.check_email"))
     return render_template("accounts/signup.html", form=form)
@@ -52,12 +72,14 @@ def resend_verification():
     """Send the verification link again (rate-limited); the answer never says whether the address exists."""
     if current_user.is_authenticated:
         services.resend_verification(db.session, current_user.email)
+        db.session.commit()
         flash(_("We sent a new link to %(email)s.", email=current_user.email), "info")
         return redirect(url_for("accounts.account"))
     form = EmailOnlyForm()
     if not form.validate_on_submit():
         return render_template("accounts/check_email.html", form=form, email=None)
     services.resend_verification(db.session, form.email.data)
+    db.session.commit()
     session["pending_email"] = form.email.data
     flash(_("If an account with that address is waiting for confirmation, we sent it a new link."), "info")
     return redirect(url_for("accounts.check_email"))
@@ -73,6 +95,7 @@ def verify(token: str):
         status = 200 if exc.reason == "used" else 400
         return render_template("accounts/link_problem.html", problem=token_problem(exc.reason),
                                reason=exc.reason, form=form, purpose="verify"), status
+    db.session.commit()
     session.pop("pending_email", None)
     flash(_("Thank you, your email address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
@@ -90,6 +113,7 @@ def login():
         form.email.data = (request.args.get("email") or "")[:254]
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.email.data, form.password.data)
+        db.session.commit()  # an upgraded password hash
         if user is not None:
             session.clear()  # a fresh session for the new identity (keeps nothing from before sign-in)
             login_user(user, remember=form.remember.data)
@@ -118,6 +142,7 @@ def reset_request():
     form = EmailOnlyForm()
     if form.validate_on_submit():
         services.request_password_reset(db.session, form.email.data)
+        db.session.commit()
         flash(_("If an account uses %(email)s, we sent it a link to choose a new password. It works for one "
                 "hour.", email=form.email.data), "info")
         return redirect(url_for("accounts.login"))
@@ -137,7 +162,136 @@ def reset_password(token: str):
     form.user_inputs = [user.first_name, user.last_name, user.email]
     if form.validate_on_submit():
         services.reset_password(db.session, token, form.password.data)
+        db.session.commit()
         logout_user()
         flash(_("Your new password is saved. Please sign in with it."), "success")
         return redirect(url_for("accounts.login", email=user.email))
     return render_template("accounts/reset_password.html", form=form, token=token)
+
+
+# ---- The account page: every view needs a signed-in member ----
+
+
+def _forms(**submitted):
+    """The four forms of the account page; the one submitted keeps its input and errors."""
+    user = current_user._get_current_object()
+    forms = {
+        "profile_form": ProfileForm(formdata=None, obj=user),
+        "email_form": EmailChangeForm(formdata=None, prefix="change-email"),
+        "password_form": PasswordChangeForm(formdata=None, prefix="change-password"),
+        "delete_form": DeleteAccountForm(formdata=None, prefix="delete"),
+    }
+    forms.update(submitted)
+    return forms
+
+
+def _page(status: int = 200, **submitted):
+    """The account page, with the parts other features add (my sessions, my private calendar)."""
+    user = current_user._get_current_object()
+    replies = account_page.send(current_app._get_current_object(), user=user)
+    parts = [part for _receiver, part in replies if part]
+    return render_template("accounts/account.html", parts=parts, **_forms(**submitted)), status
+
+
+def _sign_in_again(user=None) -> None:
+    """After a new auth stamp: keep this browser signed in (and remembered, if it was)."""
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    login_user(user or current_user._get_current_object(), remember=remember)
+
+
+def _confirmed(form, password_field, wrong_message: str) -> bool:
+    """The form is valid and `password_field` holds the member's current password (else the field says so)."""
+    if not form.validate_on_submit():
+        return False
+    if verify_password(current_user.password_hash, password_field.data):
+        return True
+    password_field.errors.append(wrong_message)
+    return False
+
+
+@bp.get("")
+@login_required
+def account():
+    """The member's account: status, profile, language, email, password, deletion."""
+    return _page()
+
+
+@bp.post("/profile")
+@login_required
+def update_profile():
+    """Save name, province and language; the page comes back in the chosen language."""
+    form = ProfileForm()
+    if not form.validate_on_submit():
+        return _page(profile_form=form)
+    profile.update_profile(db.session, current_user, first_name=form.first_name.data,
+                           last_name=form.last_name.data, province=form.province.data, locale=form.locale.data)
+    db.session.commit()
+    flash(_("Your profile is saved."), "success")
+    return redirect(url_for("accounts.account", lang=form.locale.data))
+
+
+@bp.post("/email")
+@login_required
+@limiter.limit("5 per hour", key_func=limits.ip_and_email)
+def change_email():
+    """Ask to move the account to a new address: a link goes there, and the change happens when it is opened."""
+    form = EmailChangeForm(prefix="change-email")
+    if _confirmed(form, form.current_password, _("That is not your current password.")):
+        if form.new_email.data == current_user.email:
+            form.new_email.errors.append(_("That is already your address."))
+        else:
+            profile.request_email_change(db.session, current_user, form.new_email.data)
+            db.session.commit()
+            flash(_("We sent a link to %(email)s. Your address changes when you open it.",
+                    email=form.new_email.data), "info")
+            return redirect(url_for("accounts.account"))
+    return _page(email_form=form)
+
+
+@bp.get("/email/<token>")
+def confirm_email_change(token: str):
+    """Open the link sent to the new address: the account moves there and every other session ends."""
+    signed_in_id = current_user.id if current_user.is_authenticated else None  # before the stamp changes
+    try:
+        user = profile.confirm_email_change(db.session, token)
+    except tokens.TokenError as exc:
+        return render_template("accounts/link_problem.html", problem=token_problem(exc.reason), reason=exc.reason,
+                               form=None, purpose="email"), 400
+    db.session.commit()
+    flash(_("Your email address is now %(email)s.", email=user.email), "success")
+    if signed_in_id == user.id:
+        _sign_in_again(user)
+        return redirect(url_for("accounts.account"))
+    return redirect(url_for("accounts.login", email=user.email))
+
+
+@bp.post("/password")
+@login_required
+@limiter.limit("10 per hour", key_func=limits.ip_and_email)
+def change_password():
+    """Change the password (knowing the current one); other browsers are signed out, this one stays in."""
+    form = PasswordChangeForm(prefix="change-password")
+    form.user_inputs = [current_user.first_name, current_user.last_name, current_user.email]
+    if _confirmed(form, form.current_password, _("That is not your current password.")):
+        profile.change_password(db.session, current_user, form.new_password.data)
+        db.session.commit()
+        _sign_in_again()
+        flash(_("Your new password is saved. Other devices have been signed out."), "success")
+        return redirect(url_for("accounts.account"))
+    return _page(password_form=form)
+
+
+@bp.post("/delete")
+@login_required
+@limiter.limit("10 per hour", key_func=limits.ip_and_email)
+def delete_account():
+    """Delete the account for good, once the password confirms it."""
+    form = DeleteAccountForm(prefix="delete")
+    if _confirmed(form, form.password, _("That is not your password.")):
+        user = current_user._get_current_object()
+        logout_user()
+        profile.delete_account(db.session, user)
+        db.session.commit()
+        flash(_("Your account and your personal information have been deleted."), "info")
+        return redirect(url_for("pages.home"))
+    return _page(delete_form=form)

@@ -1,4 +1,5 @@
-"""Sign-up, verification, sign-in and password reset. No flask.request in here: views pass plain values.
+"""Sign-up, verification, sign-in and password reset. No flask.request in here: views pass plain values, and
+own the transaction: nothing here commits.
 
 Nothing here tells a visitor whether an address or CMA ID already has an account: sign-up, "send the link
 again" and password reset answer the same way whatever the database holds, and the email goes to the owner.
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from portal.accounts import emails, tokens
+import portal.accounts.emails as emails
+import portal.accounts.tokens as tokens
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
 from portal.extensions import utcnow
@@ -53,7 +55,7 @@ def send_already_registered(db: Session, user: User) -> None:
 
 
 def sign_up(db: Session, data: SignupData) -> User | None:
-    """Create an unverified account and queue its verification email; commits.
+    """Create an unverified account and queue its verification email.
 
     When the email or the CMA ID already belongs to an account, nothing is created: the owner of that account
     (at the address on file, never the one typed) is sent "you already have an account", and None is returned.
@@ -65,19 +67,16 @@ def sign_up(db: Session, data: SignupData) -> User | None:
         user = User(email=data.email, password_hash=password_hash, first_name=data.first_name,
                     last_name=data.last_name, cma_id=data.cma_id, category=data.category, province=data.province,
                     locale=data.locale)
-        db.add(user)
         try:
-            db.flush()
+            with db.begin_nested():  # a savepoint: a clash undoes the new row, not the caller's transaction
+                db.add(user)
         except IntegrityError:  # another sign-up with the same email or CMA ID committed first
-            db.rollback()
             existing = _existing_accounts(db, data.email, data.cma_id)
         else:
             send_verification(db, user)
-            db.commit()
             return user
     for account in existing:
         send_already_registered(db, account)
-    db.commit()
     return None
 
 
@@ -87,25 +86,23 @@ def _existing_accounts(db: Session, email: str, cma_id: str) -> list[User]:
 
 
 def resend_verification(db: Session, email: str) -> None:
-    """Queue the verification email again if that address has an unverified account; commits. Says nothing."""
+    """Queue the verification email again if that address has an unverified account. Says nothing."""
     user = find_by_email(db, email)
     if user is not None and not user.is_verified:
         send_verification(db, user)
-        db.commit()
 
 
 def verify_email(db: Session, token: str) -> User:
-    """Mark the address confirmed; raises tokens.TokenError ("invalid", "expired", "used"); commits."""
+    """Mark the address confirmed; raises tokens.TokenError ("invalid", "expired", "used")."""
     user = tokens.use_verify_token(db, token)
     user.email_verified_at = utcnow()
     user.updated_at = utcnow()
     db.add(user)
-    db.commit()
     return user
 
 
 def authenticate(db: Session, email: str, password: str) -> User | None:
-    """The account for these credentials, or None; upgrades an old hash on the way; commits when it does."""
+    """The account for these credentials, or None; upgrades an old hash on the way (the caller commits)."""
     user = find_by_email(db, email)
     if user is None:
         verify_password(None, password)  # same time as a wrong password
@@ -115,18 +112,16 @@ def authenticate(db: Session, email: str, password: str) -> User | None:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.add(user)
-        db.commit()
     return user
 
 
 def request_password_reset(db: Session, email: str) -> None:
-    """Queue a reset link if the address has an account (at most one a minute); commits. Says nothing."""
+    """Queue a reset link if the address has an account (at most one a minute). Says nothing."""
     user = find_by_email(db, email)
     if user is None:
         return
     notify(db, kind=emails.PASSWORD_RESET, recipient_email=user.email, user_id=user.id, locale=user.locale,
            dedupe_key=f"{emails.PASSWORD_RESET}:{user.id}:{time_bucket(1)}")
-    db.commit()
 
 
 def check_reset_token(db: Session, token: str) -> User:
@@ -141,7 +136,6 @@ def reset_password(db: Session, token: str, new_password: str) -> User:
     if not user.is_verified:
         user.email_verified_at = utcnow()
     db.add(user)
-    db.commit()
     return user
 
 

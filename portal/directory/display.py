@@ -18,7 +18,8 @@ from markupsafe import Markup, escape
 
 from portal.directory.schema import DAYS, Hours, Language, Organization, Phone, Service
 from portal.directory.services import ProvinceChoice
-from portal.i18n import BABEL_LOCALES, PROVINCES, ZONE_LABELS
+from portal.i18n import PROVINCES, pick_language
+from portal.times import BABEL_LOCALES, zone_label
 
 PURPOSES = {
     "emergency": _l("Emergency services: police, fire and ambulance."),
@@ -58,9 +59,7 @@ class Phrase:
 
 def data_text(english: str, french: str, lang: str) -> Phrase:
     """The French value on French pages when the file has one, else the English value marked as English."""
-    if lang == "fr" and french.strip():
-        return Phrase(french, "fr", lang)
-    return Phrase(english, "en", lang)
+    return Phrase(*pick_language(english, french, lang), lang)
 
 
 def service_name(service: Service, lang: str) -> Phrase:
@@ -107,7 +106,7 @@ def hours_in_words(hours: Hours, lang: str) -> Phrase:
             return Phrase(hours.text, "en", lang)
         return Phrase(_("Hours not published"), lang, lang)
     locale = BABEL_LOCALES[lang]
-    zone = ZONE_LABELS.get(machine.tz, (machine.tz, machine.tz))[1 if lang == "fr" else 0]
+    zone = zone_label(machine.zone, lang)
     opens = format_time(machine.open_time, "short", locale=locale)
     closes = (format_time(machine.close_time, "short", locale=locale) if machine.close_time
               else _("midnight"))

@@ -9,7 +9,10 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from portal.config import ROOT
 from portal.directory.schema import CRISIS_LINE_ID, EMERGENCY_ID, Service
+
+DEFAULT_FILE = ROOT / "data" / "directory.yaml"
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import current_app, g, make_response, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, make_response, render_template, request, session, url_for
 from flask_login import current_user
 
-from portal.directory import bp, current_directory, display
+import portal.directory.display as display
 from portal.directory.hours import open_state
 from portal.directory.services import ProvinceChoice, choose_province, help_listing
 from portal.extensions import login_manager, utcnow
 from portal.htmx import render, wants_fragment
 from portal.i18n import current_lang
+
+bp = Blueprint("directory", __name__, url_prefix="/<lang:lang>")
 
 PROVINCE_COOKIE = "help_province"
 PUBLIC_CACHE = "public, max-age=300"
@@ -46,7 +48,7 @@ def _choose() -> tuple[ProvinceChoice, bool]:
 
 
 def _context(choice: ProvinceChoice, personal: bool) -> dict:
-    return {"listing": help_listing(current_directory(), choice.code), "choice": choice, "personal": personal,
+    return {"listing": help_listing(current_app.extensions["directory"], choice.code), "choice": choice, "personal": personal,
             "now": utcnow()}
 
 

@@ -18,18 +18,13 @@ from flask_babel import force_locale
 from sqlmodel import Session
 
 from portal.extensions import utcnow
-from portal.i18n import BABEL_LOCALES, LANGUAGES
+from portal.i18n import LANGUAGES
+from portal.times import BABEL_LOCALES
 from portal.notifications.kinds import builder_for
 from portal.notifications.models import Notification
+from portal.urls import absolute_url
 
 CONTENT_LANGUAGES = {"en": "en-CA", "fr": "fr-CA"}
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """A full link for an email (there is no request to take the host from): PORTAL_BASE_URL + the route."""
-    base = urlsplit(current_app.config["PORTAL_BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def mail_domain() -> str:

@@ -35,9 +35,7 @@ from portal.notifications.models import Notification
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8  # worker.actors.deliver retries MAX_ATTEMPTS - 1 times
-MIN_BACKOFF_MS = int(os.environ.get("PORTAL_DELIVERY_MIN_BACKOFF_MS", "15000"))
-MAX_BACKOFF_MS = int(os.environ.get("PORTAL_DELIVERY_MAX_BACKOFF_MS", str(60 * 60 * 1000)))
+MAX_ATTEMPTS = 8  # the deliver actor (tasks.py) retries MAX_ATTEMPTS - 1 times
 SMTP_TIMEOUT_S = 30
 DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 
@@ -74,7 +72,8 @@ def lease() -> timedelta:
 
 def retry_delay(attempts: int) -> timedelta:
     """The longest the broker may wait before its retry after `attempts` failures, plus a margin."""
-    longest = min(MIN_BACKOFF_MS * 2 ** attempts, MAX_BACKOFF_MS)
+    config = current_app.config
+    longest = min(config["PORTAL_DELIVERY_MIN_BACKOFF_MS"] * 2 ** attempts, config["PORTAL_DELIVERY_MAX_BACKOFF_MS"])
     return timedelta(milliseconds=longest) + timedelta(seconds=30)
 
 

@@ -1,8 +1,8 @@
 """Hand notification ids to the broker after the transaction that wrote them commits, never before.
 
-`notify()` remembers each new id (and its due time) in `session.info`; this module's `after_commit` listener sends
-the ids that are due now to `worker.actors.deliver`. A rollback forgets them. If the broker cannot be reached the
-ids stay in the outbox and the clock sends them on its next tick.
+`notify()` remembers each new id (and its due time) in `session.info`; the `after_commit` listener that
+`init_app` installs sends the ids that are due now to the delivery actor. A rollback forgets them. If the broker
+cannot be reached the ids stay in the outbox and the clock sends them on its next tick.
 """
 from __future__ import annotations
 
@@ -14,21 +14,21 @@ from sqlalchemy.orm import Session
 
 from portal.extensions import utcnow
 from portal.notifications.services import PENDING_DUE_KEY, PENDING_KEY
+from portal.notifications.tasks import deliver
 
 log = logging.getLogger(__name__)
 
 
 def enqueue(notification_ids: Iterable[int]) -> int:
     """Send each id to the delivery actor; returns how many the broker took."""
-    from worker.actors import deliver
-
     sent = 0
     for notification_id in notification_ids:
         try:
             deliver.send(notification_id)
             sent += 1
         except Exception:  # noqa: BLE001 - the row is safe in the outbox; the clock retries
-            log.warning("Could not enqueue notification %s; the clock will", notification_id, exc_info=True)
+            log.warning("Could not enqueue notification %s; the clock will send it on its next tick",
+                        notification_id, exc_info=True)
     return sent
 
 
@@ -36,7 +36,6 @@ def _forget(session: Session) -> tuple[list[int], dict]:
     return session.info.pop(PENDING_KEY, []), session.info.pop(PENDING_DUE_KEY, {})
 
 
-@event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
     ids, due = _forget(session)
     if not ids:
@@ -45,7 +44,14 @@ def _dispatch_after_commit(session: Session) -> None:
     enqueue(i for i in dict.fromkeys(ids) if due.get(i) is None or due[i] <= now)
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _forget_after_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None and not previous_transaction.nested:
         _forget(session)
+
+
+def install() -> None:
+    """Listen to every database session's commits and rollbacks (once per process: the listeners are global)."""
+    for name, listener in (("after_commit", _dispatch_after_commit),
+                           ("after_soft_rollback", _forget_after_rollback)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

@@ -1,16 +1,17 @@
-"""The contract between features and delivery: each kind of email has a builder registered here.
+"""The contract between features and delivery: each kind of email has a builder, given to the app.
 
-A feature decides *what* to send: it calls `notify(...)` in its transaction, and registers a builder for the
-kind (in its own `emails.py`). Delivery decides *how*: it locks the row, calls the builder inside
-`force_locale(notification.locale)`, and renders `templates/email/<template>.txt` and `.html` with the context.
-A builder returns None when the email no longer applies (session cancelled or moved, registration withdrawn),
-and delivery then marks the row skipped instead of sending it.
+A feature decides *what* to send: it calls `notify(...)` in its transaction, and gives the app a builder for each
+kind: its `emails.py` lists them in a `BUILDERS` dict and its `init_app` calls `add_email_kinds(app, BUILDERS)`.
+Delivery decides *how*: it locks the row, calls the builder inside `force_locale(notification.locale)`, and
+renders `templates/email/<template>.txt` and `.html` with the context. A builder returns None when the email no
+longer applies (session cancelled or moved, registration withdrawn), and delivery then marks the row skipped.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import Flask, current_app
 from sqlmodel import Session
 
 from portal.notifications.models import Notification
@@ -37,26 +38,23 @@ class EmailContent:
 
 
 Builder = Callable[[Notification, Session], EmailContent | None]
-_BUILDERS: dict[str, Builder] = {}
 
 
-def email_kind(name: str) -> Callable[[Builder], Builder]:
-    """Register the builder for one kind of notification."""
-
-    def register(builder: Builder) -> Builder:
-        if name in _BUILDERS and _BUILDERS[name] is not builder:
-            raise ValueError(f"email kind {name!r} registered twice")
-        _BUILDERS[name] = builder
-        return builder
-
-    return register
+def add_email_kinds(app: Flask, builders: dict[str, Builder]) -> None:
+    """Give the app the builders of a feature's kinds of email (each feature calls this in its init_app)."""
+    registry = app.extensions.setdefault("email_builders", {})
+    for name, builder in builders.items():
+        if registry.get(name, builder) is not builder:
+            raise ValueError(f"email kind {name!r} added twice")
+        registry[name] = builder
 
 
 def builder_for(kind: str) -> Builder:
-    """The builder for a kind; KeyError for an unknown kind (a programming error, shown to staff as failed)."""
-    return _BUILDERS[kind]
+    """The current app's builder for a kind; KeyError for an unknown kind (a programming error, shown to staff as
+    failed)."""
+    return current_app.extensions.get("email_builders", {})[kind]
 
 
-def registered_kinds() -> list[str]:
-    """Every kind with a builder (for tests and the staff view)."""
-    return sorted(_BUILDERS)
+def registered_kinds(app: Flask | None = None) -> list[str]:
+    """Every kind the app has a builder for (for tests and the staff view)."""
+    return sorted((app or current_app).extensions.get("email_builders", {}))

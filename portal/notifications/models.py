@@ -1,6 +1,7 @@
 """The outbox: every email the portal owes someone, written in the same transaction as its cause."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import Column, Text
@@ -37,3 +38,12 @@ class Notification(SQLModel, table=True):
     retry_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime, nullable=True))
     dedupe_key: str = Field(max_length=200, unique=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+    @property
+    def payload_data(self) -> dict:
+        """The payload as a dict (empty when missing or malformed)."""
+        try:
+            value = json.loads(self.payload or "{}")
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
-from portal.accounts.access import staff_required
+from portal.access import staff_required
 from portal.extensions import db
 from portal.notifications.models import Notification
 from portal.notifications.services import retry_failed

@@ -5,7 +5,7 @@ from flask import Blueprint, redirect, render_template, url_for
 
 from portal.extensions import db
 from portal.i18n import current_lang, negotiate_lang
-from portal.sessions import services
+from portal.sessions.services import next_sessions
 
 bp = Blueprint("pages", __name__)
 
@@ -22,7 +22,7 @@ def root():
 @bp.get("/<lang:lang>/")
 def home():
     """What the portal is, who it is for, the next sessions, and where to get help now."""
-    upcoming = services.next_sessions(db.session, limit=3)
+    upcoming = next_sessions(db.session, limit=3)
     return render_template("pages/home.html", upcoming=upcoming)
 
 

@@ -14,13 +14,15 @@ from sqlmodel import Session
 
 from portal.accounts.models import User
 from portal.extensions import utcnow
-from portal.i18n import EASTERN, LANGUAGES, format_session_date, format_session_time, localized, zone_for, zone_label
-from portal.notifications.kinds import EmailContent, email_kind
+from portal.i18n import LANGUAGES, localized
+from portal.times import EASTERN, format_in_zone, format_session_date, format_session_time, other_than_eastern, zone_for
+from portal.notifications.kinds import EmailContent
 from portal.notifications.models import Notification
-from portal.registrations.invites import invite_attachment, session_page_url
+from portal.registrations.invites import invite_attachment
 from portal.registrations.models import Registration
-from portal.registrations.outbox import payload_of, scheduled_start
+from portal.registrations.outbox import scheduled_start
 from portal.sessions.models import SupportSession
+from portal.urls import absolute_url
 
 
 @dataclass
@@ -46,19 +48,15 @@ def _load(notification: Notification, db: Session, *, status: str) -> Facts | No
     return Facts(registration, session, member, lang)
 
 
-def _when(start: datetime, zone) -> str:
-    return f"{format_session_date(start, zone)}, {format_session_time(start, zone)}"
-
-
-def session_times(session: SupportSession, member: User) -> dict[str, str]:
-    """The date and times in the member's province zone, and the Eastern time beside it when that differs."""
+def session_times(session: SupportSession, member: User, lang: str) -> dict[str, str]:
+    """The date and times in the member's province zone, and the Eastern time beside it when that reads
+    differently (with the Eastern date when the day differs)."""
     zone = zone_for(member.province)
     start, end = session.starts_at, session.ends_at
-    times = {"date": format_session_date(start, zone), "starts": format_session_time(start, zone),
-             "ends": format_session_time(end, zone), "eastern": ""}
-    if zone_label(zone) != zone_label(EASTERN):
-        same_day = start.astimezone(zone).date() == start.astimezone(EASTERN).date()
-        times["eastern"] = format_session_time(start, EASTERN) if same_day else _when(start, EASTERN)
+    times = {"date": format_session_date(start, lang, zone), "starts": format_session_time(start, lang, zone),
+             "ends": format_session_time(end, lang, zone), "eastern": ""}
+    if other_than_eastern(zone, lang):
+        times["eastern"] = format_in_zone(start, lang, EASTERN, beside=zone, date_style="full")
     return times
 
 
@@ -66,10 +64,10 @@ def _context(facts: Facts, *, with_zoom: bool) -> dict:
     session = facts.session
     context = {
         "first_name": facts.member.first_name, "title": localized(session, "title"),
-        "moderator": session.moderator, "page_url": session_page_url(session.id, facts.lang),
+        "moderator": session.moderator, "page_url": absolute_url("sessions.detail", lang=facts.lang, session_id=session.id),
         "minutes": int((session.ends_at - session.starts_at).total_seconds() // 60),
         "zoom_url": session.zoom_url if with_zoom else "",
-        **session_times(session, facts.member),
+        **session_times(session, facts.member, facts.lang),
     }
     return context
 
@@ -86,20 +84,17 @@ def _place_email(notification: Notification, db: Session, *, template: str,
                         context=_context(facts, with_zoom=True), attachments=[invite])
 
 
-@email_kind("registration_confirmed")
 def registration_confirmed(notification: Notification, db: Session) -> EmailContent | None:
     """Your place is confirmed: Zoom link, invite (METHOD:REQUEST), rules of engagement."""
     return _place_email(notification, db, template="registration_confirmed",
                         subject_line=_("Registration confirmed: %(title)s"))
 
 
-@email_kind("promoted")
 def promoted(notification: Notification, db: Session) -> EmailContent | None:
     """A place opened and it is yours: Zoom link and invite (METHOD:REQUEST)."""
     return _place_email(notification, db, template="promoted", subject_line=_("A place opened up for you: %(title)s"))
 
 
-@email_kind("waitlisted")
 def waitlisted(notification: Notification, db: Session) -> EmailContent | None:
     """You are on the waiting list, at position N. Never the Zoom link, never an invite."""
     facts = _load(notification, db, status="waitlisted")
@@ -111,7 +106,6 @@ def waitlisted(notification: Notification, db: Session) -> EmailContent | None:
                         template="waitlisted", context=context)
 
 
-@email_kind("cancellation_confirmed")
 def cancellation_confirmed(notification: Notification, db: Session) -> EmailContent | None:
     """Your registration is cancelled (invite METHOD:CANCEL), or you left the waiting list (no invite).
 
@@ -121,7 +115,7 @@ def cancellation_confirmed(notification: Notification, db: Session) -> EmailCont
     facts = _load(notification, db, status="cancelled")
     if facts is None:
         return None
-    was_confirmed = payload_of(notification).get("was") == "confirmed"
+    was_confirmed = notification.payload_data.get("was") == "confirmed"
     context = _context(facts, with_zoom=False)
     context["was_confirmed"] = was_confirmed
     title = localized(facts.session, "title")
@@ -147,13 +141,22 @@ def _reminder(notification: Notification, db: Session, *, template: str, subject
                         context=_context(facts, with_zoom=True))
 
 
-@email_kind("reminder_24h")
 def reminder_24h(notification: Notification, db: Session) -> EmailContent | None:
     """Tomorrow: the session, its time and the Zoom link; only for a confirmed place at an unchanged time."""
     return _reminder(notification, db, template="reminder_24h", subject_line=_("Tomorrow: %(title)s"))
 
 
-@email_kind("reminder_1h")
 def reminder_1h(notification: Notification, db: Session) -> EmailContent | None:
     """In one hour: the Zoom link; only for a confirmed place at an unchanged time."""
     return _reminder(notification, db, template="reminder_1h", subject_line=_("In one hour: %(title)s"))
+
+
+# The kinds of email this feature sends, given to the app by registrations.init_app.
+BUILDERS = {
+    "registration_confirmed": registration_confirmed,
+    "promoted": promoted,
+    "waitlisted": waitlisted,
+    "cancellation_confirmed": cancellation_confirmed,
+    "reminder_24h": reminder_24h,
+    "reminder_1h": reminder_1h,
+}

@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 
 from portal.accounts.models import User
 from portal.extensions import utcnow
-from portal.i18n import BABEL_LOCALES, LANGUAGES
+from portal.i18n import LANGUAGES
+from portal.times import BABEL_LOCALES
 from portal.registrations.invites import member_event
 from portal.registrations.models import CalendarFeed, Registration
 from portal.sessions.calendar import build_calendar
@@ -31,7 +32,7 @@ def _digest(token: str) -> str:
 
 
 def issue_feed_token(db: Session, user: User) -> str:
-    """A new feed token for the member (replacing any earlier one), committed; returns the token itself."""
+    """A new feed token for the member (replacing any earlier one); returns the token itself. The caller commits."""
     token = secrets.token_urlsafe(32)
     feed = db.exec(select(CalendarFeed).where(CalendarFeed.user_id == user.id)).first()
     if feed is None:
@@ -39,14 +40,12 @@ def issue_feed_token(db: Session, user: User) -> str:
     else:
         feed.token_hash, feed.created_at = _digest(token), utcnow()
     db.add(feed)
-    db.commit()
     return token
 
 
 def revoke_feed_token(db: Session, user: User) -> bool:
-    """Turn the member's feed off, committed; True when there was one."""
+    """Turn the member's feed off; True when there was one. The caller commits."""
     result = db.exec(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
-    db.commit()
     return bool(result.rowcount)
 
 

@@ -17,18 +17,12 @@ from portal.notifications.kinds import Attachment
 from portal.registrations.models import Registration
 from portal.sessions.calendar import build_calendar, session_event
 from portal.sessions.models import SupportSession
+from portal.urls import absolute_url
 
 
 def invite_sequence(session: SupportSession, registration: Registration) -> int:
     """The SEQUENCE for this member's copy of the session; use it for any invite sent to them (staff updates too)."""
     return session.ics_sequence + registration.revision
-
-
-def session_page_url(session_id: int, lang: str) -> str:
-    """The absolute URL of the session page in a language (works without a request: workers, the clock)."""
-    adapter = current_app.url_map.bind("portal.invalid")
-    path = adapter.build("sessions.detail", {"lang": lang, "session_id": session_id})
-    return current_app.config["PORTAL_BASE_URL"] + path
 
 
 def _replace(event: Event, name: str, value) -> None:
@@ -50,7 +44,7 @@ def _participants(event: Event, member: User, *, accepted: bool) -> None:
 def member_event(session: SupportSession, registration: Registration, member: User, *, lang: str,
                  with_zoom: bool) -> Event:
     """The session as this member's calendar sees it: their sequence, and the Zoom link when they hold a place."""
-    page_url = session_page_url(session.id, lang)
+    page_url = absolute_url("sessions.detail", lang=lang, session_id=session.id)
     zoom_url = session.zoom_url if with_zoom and not session.is_cancelled else None
     event = session_event(session, lang=lang, base_url=current_app.config["PORTAL_BASE_URL"], page_url=page_url,
                           zoom_url=zoom_url)

@@ -6,7 +6,6 @@ fresh reminders and its builders skip the old ones.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import update
@@ -86,15 +85,6 @@ def reschedule_reminders(db: Session, session: SupportSession, *, now: datetime)
 def scheduled_start(notification: Notification) -> datetime | None:
     """The start time a reminder was scheduled for (None when missing or malformed)."""
     try:
-        return datetime.fromisoformat(payload_of(notification)["starts_at"])
+        return datetime.fromisoformat(notification.payload_data["starts_at"])
     except (KeyError, TypeError, ValueError):
         return None
-
-
-def payload_of(notification: Notification) -> dict:
-    """The notification's payload as a dict (empty when missing or malformed)."""
-    try:
-        value = json.loads(notification.payload or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}

@@ -1,13 +1,15 @@
 """Retention: a session's registrations (and the emails about them) are deleted PORTAL_RETENTION_DAYS after it
-ends. Nothing else about who took part is kept: there is no attendance record of any kind."""
+ends. Nothing else about who took part is kept: there is no attendance record of any kind.
+
+The clock runs `hourly_retention_purge` (registrations.init_app adds it), `flask --app portal purge` runs the same
+purge on demand; both own their transaction.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-
-from portal.clock import periodic_job
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
@@ -41,7 +43,7 @@ def purge_registrations(db: Session, *, now: datetime, retention_days: int) -> P
 
 
 def run_retention_purge(*, now: datetime | None = None, retention_days: int | None = None) -> PurgeReport:
-    """The purge as the clock and `flask --app portal purge` run it: own transaction, app configuration."""
+    """The purge in its own write transaction, committed, with the app's retention period unless one is given."""
     days = current_app.config["PORTAL_RETENTION_DAYS"] if retention_days is None else retention_days
     with portal_db.new_session(write=True) as db:
         report = purge_registrations(db, now=now or utcnow(), retention_days=days)
@@ -49,10 +51,9 @@ def run_retention_purge(*, now: datetime | None = None, retention_days: int | No
     return report
 
 
-@periodic_job("retention purge", every=timedelta(hours=1))
 def hourly_retention_purge(db: Session) -> PurgeReport:
-    """The clock runs the purge every hour. A cheap read first: most hours there is nothing to delete, and the
-    purge's write transaction would hold SQLite's write lock (and bump snapshots) for nothing."""
+    """The clock's job. A cheap read first: most hours there is nothing to delete, and the purge's write
+    transaction would hold SQLite's write lock (and bump snapshots) for nothing."""
     _ended, expired = _expired(now=utcnow(), retention_days=current_app.config["PORTAL_RETENTION_DAYS"])
     if db.exec(expired.limit(1)).first() is None:
         return PurgeReport(registrations=0, notifications=0)

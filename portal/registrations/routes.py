@@ -5,18 +5,24 @@ Thin views: they check who is asking, call services and answer. An htmx request 
 """
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
-from portal.accounts.access import is_safe_path, redirect_for_htmx
+from portal.access import is_safe_path, redirect_for_htmx
 from portal.extensions import db, limiter, login_manager
-from portal.htmx import render, wants_fragment
-from portal.notifications.compose import absolute_url
-from portal.registrations import bp, feed_bp, feeds, services
-from portal.registrations.page_context import panel_context
-from portal.sessions.services import get_session
+from portal.htmx import wants_fragment
+import portal.registrations.feeds as feeds
+import portal.registrations.services as services
+from portal.registrations.panel import render_panel
+from portal.sessions.models import SupportSession
+from portal.urls import absolute_url
+
+bp = Blueprint("registrations", __name__, url_prefix="/<lang:lang>")
+# The private feed sits outside the language prefix: calendar apps keep the URL, and the member's own language
+# (their profile) decides the feed's words.
+feed_bp = Blueprint("calendar_feeds", __name__)
 
 
 def member_or_address() -> str:
@@ -39,18 +45,14 @@ def _refuse_non_members(session_id: int):
     return None
 
 
-# The views pass the request's own session to the services: a POST's session already holds SQLite's write lock
-# (BEGIN IMMEDIATE, taken when the signed-in user was loaded), so a second writer would wait for it forever.
-
-
 def _answer(session_id: int, outcome: services.Outcome):
     """The panel fragment for htmx (outcome announced), else a redirect back with the outcome flashed."""
     if outcome.result == "not_found":
         abort(404)
     if wants_fragment():
-        item = get_session(db.session, session_id)
-        response = render("sessions/detail.html", "sessions/_registration.html", session=item.session,
-                          places_item=item, **panel_context(session_id, message=outcome.message, ok=outcome.ok))
+        session = db.session.get(SupportSession, session_id)
+        response = Response(render_panel(session, message=outcome.message, ok=outcome.ok, oob_places=True))
+        response.vary.add("HX-Request")
         response.headers["Cache-Control"] = "private, no-store"
         return response
     flash(outcome.message, "success" if outcome.ok else "error")
@@ -59,7 +61,11 @@ def _answer(session_id: int, outcome: services.Outcome):
 
 
 def _change(session_id: int, change):
-    """Run register or cancel for the signed-in member in this request's transaction, then answer."""
+    """Run register or cancel for the signed-in member in this request's transaction, commit, then answer.
+
+    The request's own session, not a new one: a POST's session already holds SQLite's write lock (BEGIN IMMEDIATE,
+    taken when the signed-in user was loaded), so a second writer would wait for it forever.
+    """
     refusal = _refuse_non_members(session_id)
     if refusal is not None:
         return refusal
@@ -88,6 +94,7 @@ def cancel(session_id: int):
 def issue_feed():
     """Create (or replace) the member's private calendar-feed address and show it, this once."""
     token = feeds.issue_feed_token(db.session, current_user._get_current_object())
+    db.session.commit()
     response = Response(render_template("registrations/feed_created.html",
                                         feed_url=absolute_url("calendar_feeds.feed", token=token)))
     response.headers["Cache-Control"] = "no-store"  # the address is a secret: no copy in any cache
@@ -100,7 +107,9 @@ def issue_feed():
 @registration_limit
 def revoke_feed():
     """Turn the private calendar feed off: its address stops working at once."""
-    if feeds.revoke_feed_token(db.session, current_user._get_current_object()):
+    revoked = feeds.revoke_feed_token(db.session, current_user._get_current_object())
+    db.session.commit()
+    if revoked:
         flash(_("Your private calendar address is turned off. Calendars using it will stop updating."), "info")
     return redirect(url_for("accounts.account") + "#my-calendar")
 

@@ -1,8 +1,10 @@
 """Registering, cancelling and the waiting list. Capacity holds under concurrent requests: every change runs in
 one transaction that first locks the session (see locking.py), then checks, counts and writes, emails included.
 
-Views call `register(session_id=..., user=current_user)` and `cancel(...)`: with no first argument they open
-their own serialised transaction and commit it. No flask.request in here.
+Services never commit: the view (or the CLI command, or the actor) owns the transaction. Call them with a
+session whose transaction can write (`db.session` in a POST request, or `db.new_session(write=True)`), then
+commit. The confirmed count is `SupportSession.places_taken`, kept here and nowhere else: `_change_status` moves
+it whenever a registration enters or leaves "confirmed", with the session's row locked. No flask.request here.
 """
 from __future__ import annotations
 
@@ -14,10 +16,9 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from portal.accounts.models import User
-from portal.accounts.profile import before_account_deletion
 from portal.extensions import utcnow
-from portal.registrations import outbox
-from portal.registrations.locking import SessionSource, lock_support_session, write_transaction
+import portal.registrations.outbox as outbox
+from portal.registrations.locking import lock_support_session
 from portal.registrations.models import Registration
 from portal.sessions.models import SupportSession
 
@@ -75,11 +76,6 @@ _MESSAGES = {
 }
 
 
-def _count_confirmed(db: Session, session_id: int) -> int:
-    return db.exec(select(func.count()).select_from(Registration)
-                   .where(Registration.session_id == session_id, Registration.status == "confirmed")).one()
-
-
 def _next_position(db: Session, session_id: int) -> int:
     last = db.exec(select(func.max(Registration.waitlist_position))
                    .where(Registration.session_id == session_id, Registration.status == "waitlisted")).one()
@@ -94,22 +90,22 @@ def _shift_waitlist(db: Session, session_id: int, *, after: int, by: int) -> Non
             .values(waitlist_position=Registration.waitlist_position - by))
 
 
-def _change_status(registration: Registration, status: str, *, now: datetime, position: int | None = None) -> None:
+def _change_status(registration: Registration, status: str, *, session: SupportSession, now: datetime,
+                   position: int | None = None) -> None:
+    """Move a registration to `status`, keeping the session's confirmed count (places_taken) in step."""
+    session.places_taken += (status == "confirmed") - (registration.status == "confirmed")
     registration.status = status
     registration.waitlist_position = position
     registration.revision += 1
     registration.updated_at = now
 
 
-def fill_free_places(db: Session, session: SupportSession, *, now: datetime,
-                     confirmed: int | None = None) -> list[Registration]:
+def fill_free_places(db: Session, session: SupportSession, *, now: datetime) -> list[Registration]:
     """Give free places to the waiting list, first in line first, and tell each person at once.
 
-    Call with the session locked (inside register/cancel, or after staff raise the capacity); `confirmed` is
-    the count of confirmed places when the caller already has it.
+    Call with the session locked (inside register/cancel, or after staff raise the capacity).
     """
-    confirmed = _count_confirmed(db, session.id) if confirmed is None else confirmed
-    free = session.capacity - confirmed
+    free = session.capacity - session.places_taken
     if free <= 0:
         return []
     rows = db.exec(select(Registration, User).join(User, User.id == Registration.user_id)
@@ -119,7 +115,7 @@ def fill_free_places(db: Session, session: SupportSession, *, now: datetime,
         return []
     for registration, member in rows:
         outbox.withdraw_pending(db, registration)  # an unsent "you are on the waiting list" no longer applies
-        _change_status(registration, "confirmed", now=now)
+        _change_status(registration, "confirmed", session=session, now=now)
         db.flush()
         outbox.queue_place(db, registration, member, session, now=now, promoted=True)
     _shift_waitlist(db, session.id, after=0, by=len(rows))
@@ -141,73 +137,60 @@ def _find(db: Session, session_id: int, user_id: int) -> Registration | None:
                                               Registration.user_id == user_id)).first()
 
 
-def register(db: SessionSource = None, /, *, session_id: int, user: User,
-             now: datetime | None = None) -> Outcome:
-    """Take a place in the session, or the next place on its waiting list; repeats change nothing.
-
-    `db`: None (open and commit a serialised transaction), a session factory (same, with it), or a Session that
-    the caller commits (on SQLite it must come from `db.new_session(write=True)`).
-    """
+def register(db: Session, /, *, session_id: int, user: User, now: datetime | None = None) -> Outcome:
+    """Take a place in the session, or the next place on its waiting list; repeats change nothing. The caller
+    commits."""
     now = now or utcnow()
-    with write_transaction(db) as tx:
-        support_session = lock_support_session(tx, session_id)
-        refusal = _refusal(support_session, now=now)
-        if refusal:
-            return Outcome(refusal)
-        member = tx.get(User, user.id)
-        if member is None or not member.is_verified:
-            return Outcome("unverified")
-        registration = _find(tx, session_id, member.id)
-        if registration is not None and registration.status != "cancelled":
-            return Outcome(registration.status, registration)
-        # Free places (say, after staff raised the capacity) go to the waiting list before any newcomer.
-        confirmed = _count_confirmed(tx, session_id)
-        promoted = fill_free_places(tx, support_session, now=now, confirmed=confirmed)
-        if registration is None:
-            registration = Registration(session_id=session_id, user_id=member.id, status="", revision=-1,
-                                        created_at=now)
-            tx.add(registration)
-        if confirmed + len(promoted) < support_session.capacity:
-            _change_status(registration, "confirmed", now=now)
-            tx.flush()
-            outbox.queue_place(tx, registration, member, support_session, now=now)
-        else:
-            _change_status(registration, "waitlisted", now=now, position=_next_position(tx, session_id))
-            tx.flush()
-            outbox.queue_waitlisted(tx, registration, member, support_session)
-        return Outcome(registration.status, registration, changed=True, promoted=promoted)
+    support_session = lock_support_session(db, session_id)
+    refusal = _refusal(support_session, now=now)
+    if refusal:
+        return Outcome(refusal)
+    member = db.get(User, user.id)
+    if member is None or not member.is_verified:
+        return Outcome("unverified")
+    registration = _find(db, session_id, member.id)
+    if registration is not None and registration.status != "cancelled":
+        return Outcome(registration.status, registration)
+    # Free places (say, after staff raised the capacity) go to the waiting list before any newcomer.
+    promoted = fill_free_places(db, support_session, now=now)
+    if registration is None:
+        registration = Registration(session_id=session_id, user_id=member.id, status="", revision=-1,
+                                    created_at=now)
+        db.add(registration)
+    if support_session.places_taken < support_session.capacity:
+        _change_status(registration, "confirmed", session=support_session, now=now)
+        db.flush()
+        outbox.queue_place(db, registration, member, support_session, now=now)
+    else:
+        _change_status(registration, "waitlisted", session=support_session, now=now,
+                       position=_next_position(db, session_id))
+        db.flush()
+        outbox.queue_waitlisted(db, registration, member, support_session)
+    return Outcome(registration.status, registration, changed=True, promoted=promoted)
 
 
-def cancel(db: SessionSource = None, /, *, session_id: int, user: User, now: datetime | None = None) -> Outcome:
-    """Give up a place (the first on the waiting list gets it at once) or leave the waiting list.
-
-    Same `db` argument as register(). Possible until the session starts; repeats change nothing.
-    """
+def cancel(db: Session, /, *, session_id: int, user: User, now: datetime | None = None) -> Outcome:
+    """Give up a place (the first on the waiting list gets it at once) or leave the waiting list. Possible until
+    the session starts; repeats change nothing. The caller commits."""
     now = now or utcnow()
-    with write_transaction(db) as tx:
-        return _cancel_locked(tx, session_id=session_id, user=user, now=now)
-
-
-def _cancel_locked(tx: Session, *, session_id: int, user: User, now: datetime) -> Outcome:
-    """cancel() inside a transaction the caller owns: lock the session, then withdraw and promote."""
-    support_session = lock_support_session(tx, session_id)
-    registration = _find(tx, session_id, user.id) if support_session else None
+    support_session = lock_support_session(db, session_id)
+    registration = _find(db, session_id, user.id) if support_session else None
     if support_session is not None and (registration is None or registration.status == "cancelled"):
         return Outcome("cancelled" if registration else "not_registered", registration)
     refusal = _refusal(support_session, now=now)
     if refusal:
         return Outcome(refusal, registration)
-    member = tx.get(User, user.id)
+    member = db.get(User, user.id)
     previous, position = registration.status, registration.waitlist_position
-    outbox.withdraw_pending(tx, registration)  # its reminders and any unsent confirmation
-    _change_status(registration, "cancelled", now=now)
-    tx.flush()
-    outbox.queue_cancellation(tx, registration, member, support_session, previous_status=previous)
+    outbox.withdraw_pending(db, registration)  # its reminders and any unsent confirmation
+    _change_status(registration, "cancelled", session=support_session, now=now)
+    db.flush()
+    outbox.queue_cancellation(db, registration, member, support_session, previous_status=previous)
     promoted: list[Registration] = []
     if previous == "waitlisted":
-        _shift_waitlist(tx, session_id, after=position, by=1)
+        _shift_waitlist(db, session_id, after=position, by=1)
     else:
-        promoted = fill_free_places(tx, support_session, now=now)
+        promoted = fill_free_places(db, support_session, now=now)
     return Outcome("cancelled", registration, changed=True, previous_status=previous, promoted=promoted)
 
 
@@ -221,12 +204,4 @@ def withdraw_everything(tx: Session, user: User, *, now: datetime | None = None)
         .where(Registration.user_id == user.id, Registration.status.in_(("confirmed", "waitlisted")),
                SupportSession.starts_at > now)
         .order_by(Registration.session_id)).all()  # one lock order for everyone: no deadlock between deletions
-    return [_cancel_locked(tx, session_id=session_id, user=user, now=now) for session_id in session_ids]
-
-
-@before_account_deletion
-def free_places_of_deleted_account(db: Session, user: User) -> None:
-    """Deleting an account cancels its registrations and promotes the waiting lists, in the same transaction.
-
-    The cancellation emails this queues for the departing member are deleted with their other outbox rows."""
-    withdraw_everything(db, user)
+    return [cancel(tx, session_id=session_id, user=user, now=now) for session_id in session_ids]

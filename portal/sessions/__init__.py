@@ -1,16 +1,18 @@
-"""Session listings, detail pages and public calendars."""
-from flask import Blueprint
+"""Session listings, detail pages and public calendars.
 
-from portal.sessions.models import DELIVERY_LANGUAGES, FORMAT_EXPLAINED, FORMATS, TOPICS
+Features that build on sessions (registrations) import from here; this package never imports them back. They
+hear about sessions through the signals in signals.py.
+"""
+from __future__ import annotations
 
-bp = Blueprint("sessions", __name__, url_prefix="/<lang:lang>")
-
-
-@bp.record_once
-def _template_globals(state) -> None:
-    """The session vocabularies (formats, topics, languages) are labels every template may need."""
-    state.app.jinja_env.globals.update(FORMATS=FORMATS, FORMAT_EXPLAINED=FORMAT_EXPLAINED, TOPICS=TOPICS,
-                                       DELIVERY_LANGUAGES=DELIVERY_LANGUAGES)
+from flask import Flask
 
 
-from portal.sessions import routes  # noqa: E402,F401
+def init_app(app: Flask) -> None:
+    """Register the views and the vocabularies (formats, topics, languages) every template may need."""
+    from portal.sessions.models import DELIVERY_LANGUAGES, FORMAT_EXPLAINED, FORMATS, TOPICS
+    from portal.sessions.routes import bp
+
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(FORMATS=FORMATS, FORMAT_EXPLAINED=FORMAT_EXPLAINED, TOPICS=TOPICS,
+                                 DELIVERY_LANGUAGES=DELIVERY_LANGUAGES)

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from icalendar import Calendar, Event
 
 from portal.extensions import utcnow
+from portal.i18n import localized
 from portal.sessions.models import SupportSession
 
 PRODID = "-//Wellness Connection portal//EN"
@@ -19,11 +20,6 @@ def session_uid(session: SupportSession, base_url: str) -> str:
     return f"support-session-{session.id}@{host}"
 
 
-def _text(session: SupportSession, field: str, lang: str) -> str:
-    french = getattr(session, f"{field}_fr", "") if lang == "fr" else ""
-    return french.strip() or getattr(session, f"{field}_en")
-
-
 def session_event(session: SupportSession, *, lang: str, base_url: str, page_url: str,
                   zoom_url: str | None = None) -> Event:
     """One VEVENT in the given language; the Zoom link only when the caller passes it (confirmed members)."""
@@ -33,8 +29,8 @@ def session_event(session: SupportSession, *, lang: str, base_url: str, page_url
     # Always UTC ("Z" times): no VTIMEZONE needed, and every client converts correctly across daylight saving.
     event.add("dtstart", session.starts_at.astimezone(timezone.utc))
     event.add("dtend", session.ends_at.astimezone(timezone.utc))
-    event.add("summary", _text(session, "title", lang))
-    description = _text(session, "description", lang)
+    event.add("summary", localized(session, "title", lang))
+    description = localized(session, "description", lang)
     event.add("description", f"{description}\n\n{page_url}")
     event.add("sequence", session.ics_sequence)
     event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Text
+from sqlalchemy import JSON, Column, Integer, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
 from portal.extensions import UTCDateTime, utcnow
@@ -46,6 +47,7 @@ TOPICS = {
 }
 
 STATUSES = ("scheduled", "cancelled")
+TOPICS_TYPE = JSON().with_variant(JSONB(), "postgresql")
 MAX_CAPACITY = 30
 
 
@@ -60,13 +62,17 @@ class SupportSession(SQLModel, table=True):
     description_en: str = Field(sa_column=Column(Text, nullable=False))
     description_fr: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     format: str = Field(max_length=32, index=True)
-    # Topic slugs from TOPICS, stored as ",a,b," so one LIKE finds a topic on every backend.
-    topics: str = Field(default="", max_length=500)
+    # Topic slugs from TOPICS, as a JSON array (JSONB on PostgreSQL); services.has_topic() finds one.
+    topics: list[str] = Field(default_factory=list, sa_column=Column(TOPICS_TYPE, nullable=False))
     language: str = Field(default="en", max_length=10, index=True)
     moderator: str = Field(max_length=200)
     starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     capacity: int = Field(default=MAX_CAPACITY, ge=1, le=MAX_CAPACITY)
+    # Confirmed registrations. Only the registration feature changes it, with the session's row locked, in the
+    # transaction that changes a registration's status; the listing reads places left without touching
+    # registrations.
+    places_taken: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
     zoom_url: str = Field(default="", max_length=500)
     status: str = Field(default="scheduled", max_length=16, index=True)
     series_key: str | None = Field(default=None, max_length=64, index=True)
@@ -76,14 +82,9 @@ class SupportSession(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
     @property
-    def topic_list(self) -> list[str]:
-        """The topic slugs, in stored order."""
-        return [t for t in self.topics.split(",") if t]
-
-    @staticmethod
-    def pack_topics(slugs: list[str]) -> str:
-        """Store topic slugs in the ",a,b," form the listing filter searches."""
-        return "," + ",".join(slugs) + "," if slugs else ""
+    def places_left(self) -> int:
+        """Places not yet taken (never below zero)."""
+        return max(self.capacity - self.places_taken, 0)
 
     @property
     def is_cancelled(self) -> bool:

@@ -1,16 +1,21 @@
 """Session views: thin, they parse, call services and render."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal.extensions import db, utcnow
 from portal.htmx import render
 from portal.i18n import current_lang
-from portal.sessions import bp, services
+import portal.sessions.services as services
 from portal.sessions.calendar import build_calendar, session_event
 from portal.sessions.models import SupportSession
+from portal.sessions.signals import session_page
+from portal.urls import absolute_url
+
+bp = Blueprint("sessions", __name__, url_prefix="/<lang:lang>")
 
 
 def _listing_context():
@@ -26,24 +31,27 @@ def listing():
     return render("sessions/listing.html", "sessions/_results.html", **_listing_context())
 
 
-def get_listed_session_or_404(session_id: int) -> services.ListedSession:
-    """The session with its counts, or the 404 page."""
-    item = services.get_session(db.session, session_id)
-    if item is None:
+def get_session_or_404(session_id: int) -> SupportSession:
+    """The session, or the 404 page."""
+    session = db.session.get(SupportSession, session_id)
+    if session is None:
         abort(404)
-    return item
+    return session
+
+
+def page_parts(session: SupportSession) -> list[Markup]:
+    """The parts other features add to the session page (the registration panel), given the loaded session."""
+    replies = session_page.send(current_app._get_current_object(), session=session)
+    return [part for _receiver, part in replies if part]
 
 
 @bp.get("/sessions/<int:session_id>")
 def detail(session_id: int):
-    """One session: description, moderator, time, format, calendar link and the viewer's registration panel;
-    an htmx request gets only the panel (sessions/_registration.html)."""
-    # Imported here: the registrations package imports the sessions models, whose package imports this module.
-    from portal.registrations.page_context import panel_context
-
-    item = get_listed_session_or_404(session_id)
-    response = render("sessions/detail.html", "sessions/_registration.html", item=item, session=item.session,
-                      has_started=item.session.starts_at <= utcnow(), **panel_context(session_id))
+    """One session: description, moderator, time, format, calendar link and the parts other features add (the
+    viewer's registration panel); an htmx request gets only those parts."""
+    session = get_session_or_404(session_id)
+    response = render("sessions/detail.html", "sessions/_page_parts.html", session=session,
+                      has_started=session.starts_at <= utcnow(), parts=page_parts(session))
     if current_user.is_authenticated:
         response.headers["Cache-Control"] = "private, no-store"  # a member's page can hold their Zoom link
     return response
@@ -57,17 +65,16 @@ def _ics_response(body: bytes, filename: str) -> Response:
 
 
 def _public_event(session: SupportSession):
-    base_url = current_app.config["PORTAL_BASE_URL"]
-    page_url = base_url + url_for("sessions.detail", session_id=session.id)
-    return session_event(session, lang=current_lang(), base_url=base_url, page_url=page_url)
+    lang = current_lang()
+    return session_event(session, lang=lang, base_url=current_app.config["PORTAL_BASE_URL"],
+                         page_url=absolute_url("sessions.detail", lang=lang, session_id=session.id))
 
 
 @bp.get("/sessions.ics")
 def calendar_feed():
     """The public feed of upcoming sessions (never a Zoom link)."""
-    filters = services.ListingFilters()
-    listing = services.list_upcoming(db.session, filters=filters, per_page=500)
-    body = build_calendar((_public_event(item.session) for item in listing.items),
+    listing = services.list_upcoming(db.session, filters=services.ListingFilters(), per_page=500)
+    body = build_calendar((_public_event(session) for session in listing.items),
                           name=_("Wellness Connection sessions"))
     return _ics_response(body, "wellness-connection.ics")
 
@@ -75,5 +82,5 @@ def calendar_feed():
 @bp.get("/sessions/<int:session_id>.ics")
 def calendar_event(session_id: int):
     """One session as a calendar file, to add to a calendar (never a Zoom link)."""
-    item = get_listed_session_or_404(session_id)
-    return _ics_response(build_calendar([_public_event(item.session)]), f"session-{session_id}.ics")
+    session = get_session_or_404(session_id)
+    return _ics_response(build_calendar([_public_event(session)]), f"session-{session_id}.ics")

@@ -1,4 +1,4 @@
-"""Finding sessions: the listing's filters, places left, and single-session look-ups. No flask.request here."""
+"""Finding sessions: the listing's filters and pages, and the next few sessions. No flask.request here."""
 from __future__ import annotations
 
 import math
@@ -11,9 +11,9 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from portal.extensions import utcnow
-from portal.i18n import EASTERN
-from portal.registrations.models import Registration
 from portal.sessions.models import DELIVERY_LANGUAGES, FORMATS, TOPICS, SupportSession
+from portal.sessions.topics import has_topic
+from portal.times import EASTERN, eastern_instant
 
 MAX_QUERY_LENGTH = 200
 
@@ -86,23 +86,10 @@ def parse_filters(args: Mapping[str, str]) -> ListingFilters:
 
 
 @dataclass
-class ListedSession:
-    """A session with the places it has left, as the listing shows it."""
-
-    session: SupportSession
-    confirmed: int
-
-    @property
-    def places_left(self) -> int:
-        """Places not yet taken (never below zero)."""
-        return max(self.session.capacity - self.confirmed, 0)
-
-
-@dataclass
 class Listing:
     """One page of results."""
 
-    items: list[ListedSession]
+    items: list[SupportSession]
     total: int
     page: int
     per_page: int
@@ -113,19 +100,12 @@ class Listing:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def _confirmed_counts():
-    """A subquery: confirmed registrations per session."""
-    return (select(Registration.session_id, func.count().label("confirmed"))
-            .where(Registration.status == "confirmed")
-            .group_by(Registration.session_id).subquery())
-
-
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=EASTERN)
+    return eastern_instant(day, time.min)
 
 
 def list_upcoming(db: Session, *, filters: ListingFilters, per_page: int, now: datetime | None = None) -> Listing:
@@ -135,7 +115,7 @@ def list_upcoming(db: Session, *, filters: ListingFilters, per_page: int, now: d
     if filters.format:
         conditions.append(SupportSession.format == filters.format)
     if filters.topic:
-        conditions.append(SupportSession.topics.contains(f",{filters.topic},"))
+        conditions.append(has_topic(SupportSession.topics, filters.topic))
     if filters.language in ("en", "fr"):
         conditions.append(SupportSession.language.in_((filters.language, "bilingual")))
     elif filters.language:
@@ -156,41 +136,23 @@ def list_upcoming(db: Session, *, filters: ListingFilters, per_page: int, now: d
     if filters.page > pages:
         filters.page = pages
         filters.messages.append(_l("That page does not exist, so the last page is shown."))
-    counts = _confirmed_counts()
-    rows = db.exec(
-        select(SupportSession, func.coalesce(counts.c.confirmed, 0))
-        .outerjoin(counts, counts.c.session_id == SupportSession.id)
-        .where(*conditions)
-        .order_by(SupportSession.starts_at, SupportSession.id)
-        .offset((filters.page - 1) * per_page).limit(per_page)
-    ).all()
-    items = [ListedSession(session=s, confirmed=c) for s, c in rows]
-    return Listing(items=items, total=total, page=filters.page, per_page=per_page)
+    items = db.exec(select(SupportSession).where(*conditions).order_by(SupportSession.starts_at, SupportSession.id)
+                    .offset((filters.page - 1) * per_page).limit(per_page)).all()
+    return Listing(items=list(items), total=total, page=filters.page, per_page=per_page)
 
 
-def next_sessions(db: Session, *, limit: int = 3, now: datetime | None = None) -> list[ListedSession]:
+def next_sessions(db: Session, *, limit: int = 3, now: datetime | None = None) -> list[SupportSession]:
     """The next few scheduled sessions, for the home page."""
     filters = ListingFilters()
     listing = list_upcoming(db, filters=filters, per_page=limit * 2, now=now)
-    return [item for item in listing.items if not item.session.is_cancelled][:limit]
+    return [item for item in listing.items if not item.is_cancelled][:limit]
 
 
-def get_session(db: Session, session_id: int) -> ListedSession | None:
-    """One session with its confirmed count, or None."""
-    counts = _confirmed_counts()
-    row = db.exec(
-        select(SupportSession, func.coalesce(counts.c.confirmed, 0))
-        .outerjoin(counts, counts.c.session_id == SupportSession.id)
-        .where(SupportSession.id == session_id)
-    ).first()
-    return ListedSession(session=row[0], confirmed=row[1]) if row else None
-
-
-def group_by_day(items: list[ListedSession], zone=EASTERN) -> list[tuple[date, list[ListedSession]]]:
-    """Consecutive items grouped by their local date, keeping order."""
-    groups: list[tuple[date, list[ListedSession]]] = []
+def group_by_day(items: list[SupportSession], zone=EASTERN) -> list[tuple[date, list[SupportSession]]]:
+    """Consecutive sessions grouped by their local date, keeping order."""
+    groups: list[tuple[date, list[SupportSession]]] = []
     for item in items:
-        day = item.session.starts_at.astimezone(zone).date()
+        day = item.starts_at.astimezone(zone).date()
         if groups and groups[-1][0] == day:
             groups[-1][1].append(item)
         else:

@@ -6,7 +6,7 @@ from flask import Blueprint
 from sqlmodel import select
 
 from portal import create_app
-from portal.accounts.access import staff_required, verified_required
+from portal.access import staff_required, verified_required
 from portal.accounts.models import User
 
 

@@ -127,20 +127,28 @@ def test_deleting_the_account_needs_the_password_and_removes_personal_data(post,
     assert client.get("/en/account").status_code == 302  # signed out
 
 
-def test_deletion_hooks_run_before_the_row_goes(post, login, make_user):
-    from portal.accounts.profile import DELETION_HOOKS, before_account_deletion
+def test_account_deleting_is_sent_to_this_apps_receivers_before_the_row_goes(app, app_config, post, login,
+                                                                             make_user):
+    from portal import create_app
+    from portal.accounts.signals import account_deleting
 
     seen = []
 
-    @before_account_deletion
-    def _remember(db, user):
+    def _remember(_app, *, db, user):
         seen.append((user.email, db.get(User, user.id) is not None))
 
+    def _elsewhere(_app, **_kwargs):
+        seen.append("another app's receiver")
+
+    other_app = create_app(app_config)
+    account_deleting.connect(_remember, sender=app)
+    account_deleting.connect(_elsewhere, sender=other_app)
     try:
         login(make_user(email="hooked@example.org"))
         post("/en/account/delete", {"delete-password": OLD_PASSWORD})
     finally:
-        DELETION_HOOKS.remove(_remember)
+        account_deleting.disconnect(_remember, sender=app)
+        account_deleting.disconnect(_elsewhere, sender=other_app)
     assert seen == [("hooked@example.org", True)]
 
 

@@ -11,12 +11,11 @@ from sqlmodel import select
 from portal import clock
 from portal.extensions import utcnow
 from portal.notifications import delivery
-from portal.notifications.kinds import Attachment, EmailContent, email_kind
+from portal.notifications.kinds import Attachment, EmailContent, add_email_kinds
 from portal.notifications.models import Notification
 from portal.notifications.services import PENDING_KEY, notify
 
 
-@email_kind("test.hello")
 def _hello(notification, db):
     payload = json.loads(notification.payload)
     if payload.get("gone"):
@@ -28,9 +27,14 @@ def _hello(notification, db):
                                                 {"method": "REQUEST"})] if payload.get("invite") else [])
 
 
-@email_kind("test.broken")
 def _broken(notification, db):
     raise RuntimeError("builder exploded")
+
+
+@pytest.fixture(autouse=True)
+def test_kinds(app):
+    """This module's two kinds of email, given to the test's app the way a feature's init_app gives its own."""
+    add_email_kinds(app, {"test.hello": _hello, "test.broken": _broken})
 
 
 def _queue(db, key="k1", kind="test.hello", commit=True, **fields) -> Notification:

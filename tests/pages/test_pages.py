@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import pytest
+from tests.when import in_days
 
 
 @pytest.mark.parametrize(("lang", "text"), [("en", "who understand"), ("fr", "collègues qui comprennent")])
 def test_home_says_what_the_portal_is_and_shows_next_sessions(client, make_session, lang, text):
-    make_session(days=2, title_en="Soonest", title_fr="La plus proche")
-    make_session(days=1, title_en="Cancelled one", status="cancelled")
+    make_session(starts_at=in_days(2), title_en="Soonest", title_fr="La plus proche")
+    make_session(starts_at=in_days(1), title_en="Cancelled one", status="cancelled")
     response = client.get(f"/{lang}/")
     html = response.get_data(as_text=True)
     assert response.status_code == 200

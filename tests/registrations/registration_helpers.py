@@ -1,27 +1,34 @@
-"""Helpers for registration tests: dates that stay ahead, the outbox, and emails built as delivery does."""
+"""Helpers for registration tests: register and cancel in their own committed transaction (as a view does), the
+outbox, and emails built as delivery does."""
 from __future__ import annotations
-
-from datetime import datetime, timedelta
 
 from flask import render_template
 from flask_babel import force_locale
 from sqlmodel import select
 
-from portal.extensions import utcnow
-from portal.i18n import EASTERN
+from portal.extensions import db as portal_db
 from portal.notifications.kinds import builder_for
 from portal.notifications.models import Notification
+from portal.registrations import services
 from portal.registrations.models import Registration
+from tests.when import next_date  # noqa: F401  (re-exported for the registration tests)
 
 
-def next_date(month: int, day: int) -> datetime:
-    """19:00 Eastern on the next month/day at least three days away (a winter or summer date that stays ahead)."""
-    today = utcnow().astimezone(EASTERN)
-    for year in (today.year, today.year + 1):
-        candidate = datetime(year, month, day, 19, tzinfo=EASTERN)
-        if candidate - utcnow() > timedelta(days=3):
-            return candidate
-    raise AssertionError("unreachable")
+def _committed(change, **kwargs) -> services.Outcome:
+    with portal_db.new_session(write=True) as tx:
+        outcome = change(tx, **kwargs)
+        tx.commit()
+    return outcome
+
+
+def register(**kwargs) -> services.Outcome:
+    """services.register in its own write transaction, committed (what the register view does)."""
+    return _committed(services.register, **kwargs)
+
+
+def cancel(**kwargs) -> services.Outcome:
+    """services.cancel in its own write transaction, committed (what the cancel view does)."""
+    return _committed(services.cancel, **kwargs)
 
 
 def outbox(db, **filters) -> list[Notification]:

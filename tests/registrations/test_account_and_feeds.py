@@ -8,20 +8,22 @@ from icalendar import Calendar
 from sqlmodel import select
 
 from portal.extensions import utcnow
-from portal.registrations.account import my_sessions, registration_panel
+from portal.registrations.my_sessions import my_sessions
+from portal.registrations.panel import registration_panel
 from portal.registrations.feeds import (feed_for, feed_token_issued_at, issue_feed_token, revoke_feed_token,
                                         user_for_feed_token)
 from portal.registrations.models import CalendarFeed
-from portal.registrations.services import cancel, register
+from tests.registrations.registration_helpers import cancel, register
+from tests.when import in_days
 
 ZOOM = "https://zoom.example.invalid/j/99"
 
 
 def test_my_sessions_lists_upcoming_places_and_waitlist_positions_in_one_query(
         app, db, make_session, make_user, member, query_counter):
-    later = make_session(days=9, zoom_url=ZOOM)
-    sooner = make_session(days=2, capacity=1)
-    cancelled_mine = make_session(days=4)
+    later = make_session(starts_at=in_days(9), zoom_url=ZOOM)
+    sooner = make_session(starts_at=in_days(2), capacity=1)
+    cancelled_mine = make_session(starts_at=in_days(4))
     past = make_session(starts_at=utcnow() - timedelta(hours=3))
     register(session_id=sooner.id, user=make_user())
     for session in (later, sooner, cancelled_mine):
@@ -42,21 +44,29 @@ def test_panel_states(db, make_session, make_user, member):
     register(session_id=full.id, user=member)
     waiting = make_user()
     register(session_id=full.id, user=waiting)
-    db.rollback()
+    db.refresh(full)  # the registrations were committed by other sessions
 
-    mine = registration_panel(db, session_id=full.id, user=member)
+    mine = registration_panel(db, session=full, user=member)
     assert (mine.state, mine.zoom_url, mine.can_cancel) == ("registered", ZOOM, True)
-    theirs = registration_panel(db, session_id=full.id, user=waiting)
+    theirs = registration_panel(db, session=full, user=waiting)
     assert (theirs.state, theirs.position, theirs.zoom_url) == ("waitlisted", 1, "")
-    assert registration_panel(db, session_id=full.id, user=make_user()).state == "full"
-    assert registration_panel(db, session_id=full.id, user=None).state == "anonymous"
-    assert registration_panel(db, session_id=full.id, user=make_user(email_verified_at=None)).state == "unverified"
-    assert registration_panel(db, session_id=make_session().id, user=make_user()).state == "open"
-    assert registration_panel(db, session_id=make_session(status="cancelled").id, user=member).state == "cancelled"
-    started = registration_panel(db, session_id=full.id, user=member, now=full.starts_at)
+    assert registration_panel(db, session=full, user=make_user()).state == "full"
+    assert registration_panel(db, session=full, user=None).state == "anonymous"
+    assert registration_panel(db, session=full, user=make_user(email_verified_at=None)).state == "unverified"
+    assert registration_panel(db, session=make_session(), user=make_user()).state == "open"
+    assert registration_panel(db, session=make_session(status="cancelled"), user=member).state == "cancelled"
+    started = registration_panel(db, session=full, user=member, now=full.starts_at)
     assert (started.state, started.can_cancel) == ("registered", False)  # the link still works during it
-    assert registration_panel(db, session_id=full.id, user=make_user(), now=full.starts_at).state == "closed"
-    assert registration_panel(db, session_id=424242, user=member) is None
+    assert registration_panel(db, session=full, user=make_user(), now=full.starts_at).state == "closed"
+
+
+def test_the_panel_asks_one_query_of_a_member_and_none_of_a_visitor(db, make_session, member, query_counter):
+    session = make_session()
+    query_counter.clear()
+    registration_panel(db, session=session, user=None)
+    assert [s for s in query_counter if s != "BEGIN"] == []
+    registration_panel(db, session=session, user=member)
+    assert len([s for s in query_counter if s != "BEGIN"]) == 1
 
 
 def test_feed_token_is_stored_only_as_a_hash_and_can_be_revoked(db, member, make_user):
@@ -83,8 +93,8 @@ def test_feed_token_is_stored_only_as_a_hash_and_can_be_revoked(db, member, make
 
 def test_private_feed_has_my_confirmed_sessions_with_zoom_links(db, make_session, make_user):
     member = make_user(locale="fr")
-    mine = make_session(days=3, zoom_url=ZOOM, title_fr="Ma séance")
-    waiting = make_session(days=4, capacity=1, zoom_url="https://zoom.example.invalid/j/waiting")
+    mine = make_session(starts_at=in_days(3), zoom_url=ZOOM, title_fr="Ma séance")
+    waiting = make_session(starts_at=in_days(4), capacity=1, zoom_url="https://zoom.example.invalid/j/waiting")
     register(session_id=waiting.id, user=make_user())
     for session in (mine, waiting):
         register(session_id=session.id, user=member)

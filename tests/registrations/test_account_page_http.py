@@ -8,17 +8,17 @@ from datetime import timedelta
 from icalendar import Calendar
 from sqlmodel import select
 
-from portal.clock import PERIODIC_JOBS
+from portal import clock
 from portal.registrations.models import CalendarFeed, Registration
-from portal.registrations.services import register
-from tests.registrations.registration_helpers import outbox, registrations
+from tests.registrations.registration_helpers import outbox, register, registrations
+from tests.when import in_days
 
 
 def test_account_lists_my_places_and_waiting_list_positions_with_cancel_buttons(client, login, make_session,
                                                                                make_user, query_counter):
     member = make_user()
-    mine = make_session(days=3, zoom_url="https://zoom.example.invalid/j/mine-1")
-    full = make_session(days=4, capacity=1, zoom_url="https://zoom.example.invalid/j/full-2")
+    mine = make_session(starts_at=in_days(3), zoom_url="https://zoom.example.invalid/j/mine-1")
+    full = make_session(starts_at=in_days(4), capacity=1, zoom_url="https://zoom.example.invalid/j/full-2")
     register(session_id=full.id, user=make_user())
     register(session_id=mine.id, user=member)
     register(session_id=full.id, user=member)
@@ -33,7 +33,7 @@ def test_account_lists_my_places_and_waiting_list_positions_with_cancel_buttons(
     assert section.count('action="/en/sessions/') == 2 and 'name="next" value="/en/account#my-sessions"' in section
 
     for n in range(4):  # more sessions, same number of queries
-        register(session_id=make_session(days=5 + n).id, user=member)
+        register(session_id=make_session(starts_at=in_days(5 + n)).id, user=member)
     query_counter.clear()
     page = client.get("/en/account").get_data(as_text=True)
     assert len(query_counter) == few and page.count('name="next"') == 6
@@ -53,7 +53,7 @@ def _issue(post) -> str:
 
 def test_private_feed_shown_once_replaced_and_turned_off(client, post, login, make_session, member, db):
     session = make_session(zoom_url="https://zoom.example.invalid/j/feed-1")
-    other = make_session(days=9, zoom_url="https://zoom.example.invalid/j/not-mine")
+    other = make_session(starts_at=in_days(9), zoom_url="https://zoom.example.invalid/j/not-mine")
     register(session_id=session.id, user=member)
     login(member)
     url = _issue(post)
@@ -93,12 +93,11 @@ def test_feed_actions_need_a_signed_in_member(client, post):
         assert response.status_code == 302 and "/en/account/login" in response.headers["Location"]
 
 
-def test_clock_once_runs_the_retention_purge(app, db, make_session, make_user, runner, monkeypatch):
-    job = next(job for job in PERIODIC_JOBS if job.name == "retention purge")
-    assert job.every == timedelta(hours=1)
-    monkeypatch.setattr(job, "last_run", None)  # another test's tick may have run it within the hour
-    old = make_session(days=-40)
-    recent = make_session(days=-2)
+def test_clock_once_runs_the_retention_purge(app, db, make_session, make_user, runner):
+    job = next(job for job in clock.jobs(app) if job.name == "retention purge")
+    assert job.every == timedelta(hours=1) and job.last_run is None  # the jobs and their last runs are this app's
+    old = make_session(starts_at=in_days(-40))
+    recent = make_session(starts_at=in_days(-2))
     for session in (old, recent):
         db.add(Registration(session_id=session.id, user_id=make_user().id, status="confirmed"))
     db.commit()
@@ -116,7 +115,7 @@ def test_deleting_an_account_cancels_its_places_and_promotes_the_waiting_list(cl
     leaving, waiting = make_user(email="leaving@example.org"), make_user()
     register(session_id=session.id, user=leaving)
     register(session_id=session.id, user=waiting)
-    other = make_session(days=8, capacity=2)
+    other = make_session(starts_at=in_days(8), capacity=2)
     register(session_id=other.id, user=make_user())
     register(session_id=other.id, user=leaving)
     login(leaving)

@@ -9,11 +9,10 @@ from email import message_from_bytes, policy
 import pytest
 from icalendar import Calendar
 
-from portal.i18n import EASTERN
+from portal.times import EASTERN
 from portal.notifications.compose import compose, message_id
-from portal.registrations.services import cancel, register
+from tests.registrations.registration_helpers import cancel, next_date, outbox, register
 from portal.sessions.calendar import session_uid
-from tests.registrations.registration_helpers import next_date, outbox
 
 ZOOM = "https://zoom.example.invalid/j/composed-77"
 HELP_LINE = {"en": "Get help now: in crisis, call or text 988, any time. In immediate danger, call 911.",

@@ -16,8 +16,8 @@ from portal.extensions import db as portal_db
 from portal.extensions import utcnow
 from portal.notifications.models import Notification
 from portal.registrations.models import Registration
-from portal.registrations.services import cancel, register
 from portal.sessions.models import SupportSession
+from tests.registrations.registration_helpers import cancel, register
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
@@ -76,12 +76,16 @@ def fire(app, calls) -> list:
 
 
 def state(app, session_id):
+    """The session's registrations and the kinds of email queued; checks on the way that the session's confirmed
+    count (places_taken) matches its confirmed rows."""
     with app.app_context():
         db = portal_db.session
         rows = db.exec(select(Registration).where(Registration.session_id == session_id)
                        .order_by(Registration.id)).all()
         kinds = Counter(db.exec(select(Notification.kind)).all())
-        return rows, kinds
+        places_taken = db.get(SupportSession, session_id).places_taken
+    assert places_taken == sum(row.status == "confirmed" for row in rows)
+    return rows, kinds
 
 
 def assert_strict_waitlist(rows, expected: int):
@@ -143,9 +147,9 @@ def test_postgresql_locks_the_session_row(app_config, postgres_url):
     application = create_app(app_config)
     assert application.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
     session_id, _users = seed(application, members=0)
-    from portal.registrations.locking import lock_support_session, write_transaction
+    from portal.registrations.locking import lock_support_session
 
-    with application.app_context(), write_transaction() as tx:
+    with application.app_context(), portal_db.new_session(write=True) as tx:
         assert lock_support_session(tx, session_id) is not None
         with psycopg.connect(postgres_url, autocommit=True) as other:
             other.execute("SET lock_timeout = '200ms'")
@@ -154,3 +158,46 @@ def test_postgresql_locks_the_session_row(app_config, postgres_url):
         tx.exec(text("SELECT 1"))
     with application.app_context():
         portal_db.dispose()
+
+
+@pytest.mark.services
+def test_a_stuck_lock_answers_try_again_in_the_members_language(app_config, postgres_url):
+    """Another transaction holds the session's row lock: the register POST gives up after PORTAL_LOCK_TIMEOUT_MS
+    with the 503 page in French and Retry-After, instead of hanging; nothing is written."""
+    import time
+
+    import psycopg
+
+    app_config.DATABASE_URL = postgres_url
+    app_config.PORTAL_LOCK_TIMEOUT_MS = 300
+    application = create_app(app_config)
+    assert application.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    session_id, (member,) = seed(application, members=1)
+    client = application.test_client()
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = member.get_id()
+    page = client.get("/fr/faq").get_data(as_text=True)
+    token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    with psycopg.connect(postgres_url) as holder:
+        holder.execute(f"SELECT id FROM support_session WHERE id = {session_id} FOR UPDATE")
+        started = time.monotonic()
+        response = client.post(f"/fr/sessions/{session_id}/registration", data={"csrf_token": token})
+        waited = time.monotonic() - started
+        holder.rollback()
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) >= 5
+    assert "Le portail est momentanément occupé" in response.get_data(as_text=True)
+    assert waited < 3
+    rows, _kinds = state(application, session_id)
+    assert rows == []
+    with application.app_context():
+        portal_db.dispose()
+
+
+def test_the_lock_refuses_to_run_outside_a_write_transaction(app, make_session):
+    """On SQLite a deferred transaction that reads first fails under contention instead of queueing: refused."""
+    from portal.registrations.locking import lock_support_session
+
+    session = make_session()
+    with app.app_context(), portal_db.new_session() as reading:
+        with pytest.raises(RuntimeError, match="write transaction"):
+            lock_support_session(reading, session.id)

@@ -6,13 +6,13 @@ from datetime import timedelta, timezone
 
 import pytest
 from icalendar import Calendar
-from registration_helpers import build, next_date, outbox
+from tests.registrations.registration_helpers import build, cancel, next_date, outbox, register
 
-from portal.i18n import EASTERN
+from portal.times import EASTERN
 from portal.notifications.kinds import registered_kinds
 from portal.registrations.outbox import KINDS
-from portal.registrations.services import cancel, register
 from portal.sessions.calendar import session_uid
+from tests.when import in_days
 
 ZOOM = "https://zoom.example.invalid/j/4242"
 WINTER = (1, 20)  # Eastern Standard Time: 19:00 is 00:00 UTC the next day
@@ -40,7 +40,7 @@ def _all_text(content, text, html) -> str:
 
 
 def test_every_kind_has_a_builder(app):
-    assert set(KINDS) <= set(registered_kinds())
+    assert set(KINDS) <= set(registered_kinds(app))
 
 
 @pytest.mark.parametrize(("month_day", "utc_hour"), [(WINTER, 0), (SUMMER, 23)])
@@ -196,18 +196,20 @@ def test_nothing_is_sent_for_a_cancelled_session(db, make_session, member):
     assert [build(db, n) for n in outbox(db)] == [None, None, None]
 
 
-def test_reminders_skip_a_moved_session_and_the_new_time_gets_its_own(db, make_session, member):
-    from portal.extensions import utcnow
-    from portal.registrations.outbox import reschedule_reminders
+def test_reminders_skip_a_moved_session_and_the_new_time_gets_its_own(app, db, make_session, member):
+    """Staff moving a session tells registrations through the sessions' `session_changed` signal."""
+    from portal.sessions.signals import session_changed
 
-    session = make_session(days=7)
+    session = make_session(starts_at=in_days(7))
     register(session_id=session.id, user=member)
     old = [n for n in outbox(db) if n.kind.startswith("reminder")]
+    db.refresh(session)
+    before = session.starts_at
     session.starts_at += timedelta(days=1)
     session.ends_at += timedelta(days=1)
     session.ics_sequence += 1
     db.add(session)
-    assert reschedule_reminders(db, session, now=utcnow()) == 1
+    session_changed.send(app, db=db, session=session, changes={"starts_at": (before, session.starts_at)})
     db.commit()
     assert [build(db, n) for n in old] == [None, None]
     new = [n for n in outbox(db) if n.kind.startswith("reminder") and n.id not in {o.id for o in old}]

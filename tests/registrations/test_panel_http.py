@@ -3,13 +3,11 @@ repeats, authorization, CSRF, the rate limit and the times shown in the member's
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 
 import pytest
 
-from portal.i18n import EASTERN
-from portal.registrations.services import register
-from tests.registrations.registration_helpers import registrations
+from tests.registrations.registration_helpers import register, registrations
+from tests.when import in_days, next_date
 
 HX = {"HX-Request": "true"}
 
@@ -142,7 +140,7 @@ def test_posts_without_the_csrf_token_are_refused(client, login, make_session, m
 
 @pytest.mark.parametrize("fields, state, message", [
     ({"status": "cancelled"}, "cancelled", "This session is cancelled, so it is not taking registrations."),
-    ({"days": -0.01}, "closed", "Registration closed when the session started."),
+    ({"starts_at": in_days(0, minutes=-15)}, "closed", "Registration closed when the session started."),
 ])
 def test_cancelled_and_started_sessions_take_no_registration(client, post, login, make_session, member, db,
                                                             fields, state, message):
@@ -177,15 +175,6 @@ def test_cancel_from_the_account_page_returns_there(client, post, login, make_se
     assert response.headers["Location"].endswith(f"/en/sessions/{session.id}")
 
 
-def _winter_seven_pm():
-    today = datetime.now(EASTERN)
-    for year in (today.year, today.year + 1):
-        start = datetime(year, 1, 15, 19, tzinfo=EASTERN)
-        if start > today + timedelta(days=2):
-            return start
-    raise AssertionError
-
-
 @pytest.mark.parametrize("province, lang, expected", [
     ("NL", "en", r"7:00\s?p\.m\. ET \(8:30\s?p\.m\. NT\)"),
     ("BC", "en", r"7:00\s?p\.m\. ET \(4:00\s?p\.m\. PT\)"),
@@ -193,20 +182,20 @@ def _winter_seven_pm():
     ("ON", "en", r"7:00\s?p\.m\. ET</time>"),
 ])
 def test_times_in_the_members_zone_beside_eastern(client, login, make_session, make_user, province, lang, expected):
-    session = make_session(starts_at=_winter_seven_pm())
+    session = make_session(starts_at=next_date(1, 15))
     login(make_user(province=province))
     page = client.get(f"/{lang}/sessions/{session.id}").get_data(as_text=True)
     assert re.search(expected, page), page[page.find("<time"):page.find("</time>") + 7]
 
 
 def test_anonymous_visitors_see_eastern_time_only(client, make_session):
-    session = make_session(starts_at=_winter_seven_pm())
+    session = make_session(starts_at=next_date(1, 15))
     page = client.get(f"/en/sessions/{session.id}").get_data(as_text=True)
     assert re.search(r"7:00\s?p\.m\. ET</time>", page)
 
 
 def test_a_late_session_shows_the_members_next_day(client, login, make_session, make_user):
-    start = _winter_seven_pm().replace(hour=23)  # 11 p.m. ET is 12:30 a.m. the next day in Newfoundland
+    start = next_date(1, 15, "23:00")  # 11 p.m. ET is 12:30 a.m. the next day in Newfoundland
     session = make_session(starts_at=start)
     login(make_user(province="NL"))
     page = client.get(f"/en/sessions/{session.id}").get_data(as_text=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.registrations.services import register
+from tests.registrations.registration_helpers import register
 
 ZOOM = "https://zoom.example.invalid/j/secret-123"
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from registration_helpers import outbox, registrations
+from portal.registrations import services
+from tests.registrations.registration_helpers import cancel, outbox, register, registrations
 
 from portal.extensions import db as portal_db
 from portal.extensions import utcnow
-from portal.registrations.services import cancel, register
+from tests.when import in_days
 
 
 def _waitlist(db, session_id):
@@ -16,7 +17,7 @@ def _waitlist(db, session_id):
 
 
 def test_register_confirms_and_queues_the_confirmation_with_reminders(db, make_session, member):
-    session = make_session(days=7)
+    session = make_session(starts_at=in_days(7))
     outcome = register(session_id=session.id, user=member)
     assert (outcome.result, outcome.changed, outcome.ok) == ("confirmed", True, True)
     assert "Zoom link" in outcome.message
@@ -166,13 +167,36 @@ def test_unverified_members_and_unknown_sessions_are_refused(db, make_session, m
     assert registrations(db, session.id) == []
 
 
-def test_a_plain_session_is_refused_on_sqlite_and_a_write_session_is_used_as_given(app, db, make_session, member):
+def test_the_caller_owns_the_transaction(app, db, make_session, member):
     session = make_session()
-    with pytest.raises(ValueError, match="write=True"):
-        register(portal_db.session, session_id=session.id, user=member)
     with portal_db.new_session(write=True) as tx:
-        outcome = register(tx, session_id=session.id, user=member)
+        outcome = services.register(tx, session_id=session.id, user=member)
         assert outcome.result == "confirmed"
-        tx.rollback()  # the caller owns this transaction: nothing is kept
+        tx.rollback()  # the service did not commit: nothing is kept
     assert registrations(db, session.id) == []
-    assert register(portal_db.new_session, session_id=session.id, user=member).result == "confirmed"
+    db.refresh(session)
+    assert session.places_taken == 0
+
+
+def test_places_taken_follows_every_change(db, make_session, make_user):
+    """The session's confirmed count moves with every register, cancel and promotion, and never drifts from the
+    confirmed rows."""
+    session = make_session(capacity=2)
+    people = [make_user() for _ in range(4)]
+
+    def check(expected: int) -> None:
+        db.refresh(session)
+        rows = registrations(db, session.id)
+        assert session.places_taken == sum(r.status == "confirmed" for r in rows) == expected
+
+    for person, expected in zip(people, (1, 2, 2, 2)):
+        register(session_id=session.id, user=person)
+        check(expected)
+    cancel(session_id=session.id, user=people[0])  # the first waiting is promoted
+    check(2)
+    cancel(session_id=session.id, user=people[3])  # leaving the waiting list frees nothing
+    check(2)
+    cancel(session_id=session.id, user=people[1])
+    check(1)
+    register(session_id=session.id, user=people[0])
+    check(2)

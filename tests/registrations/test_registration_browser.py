@@ -11,6 +11,7 @@ import pytest
 from quality import nu
 from quality.axe import describe, run_axe
 from quality.browser import wait_for_swap
+from tests.when import in_days
 
 PASSWORD = "a long browser passphrase 4 regui"
 FOCUSED = "() => ({cls: document.activeElement.className, text: (document.activeElement.innerText || '').trim()})"
@@ -132,11 +133,11 @@ def test_registration_journey_without_javascript(quality_site, new_page):
 @pytest.mark.slow
 def test_panel_fragment_and_page_are_valid_html_in_every_state(client, post, login, make_session, make_user,
                                                                nu_checker, tmp_path):
-    from portal.registrations.services import register
+    from tests.registrations.registration_helpers import register
 
     documents = {}
     states = {
-        "open": make_session(), "full": make_session(capacity=1), "closed": make_session(days=-0.01),
+        "open": make_session(), "full": make_session(capacity=1), "closed": make_session(starts_at=in_days(0, minutes=-15)),
         "cancelled": make_session(status="cancelled"),
     }
     register(session_id=states["full"].id, user=make_user())

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from registration_helpers import outbox, registrations
+from tests.registrations.registration_helpers import outbox, register, registrations
 
 from portal.registrations.retention import purge_registrations
-from portal.registrations.services import register
+from tests.when import in_days
 
 
 def _ended_session(db, make_session, make_user, *, ended_days_ago: float):
     """A session with one registration (and its three emails) that ended `ended_days_ago` days ago."""
     from portal.extensions import utcnow
 
-    session = make_session(days=3)
+    session = make_session(starts_at=in_days(3))
     register(session_id=session.id, user=make_user())
     db.rollback()
     session.ends_at = utcnow() - timedelta(days=ended_days_ago)
@@ -26,9 +26,9 @@ def _ended_session(db, make_session, make_user, *, ended_days_ago: float):
 def test_purge_deletes_after_retention_and_not_before(db, make_session, make_user):
     from portal.extensions import utcnow
 
-    session = make_session(days=3)
+    session = make_session(starts_at=in_days(3))
     register(session_id=session.id, user=make_user())
-    keep = make_session(days=5)
+    keep = make_session(starts_at=in_days(5))
     register(session_id=keep.id, user=make_user())
     now = session.ends_at + timedelta(days=30)
 

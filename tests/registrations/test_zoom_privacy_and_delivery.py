@@ -10,7 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from portal.registrations.feeds import issue_feed_token
-from portal.registrations.services import register
+from tests.registrations.registration_helpers import register
 from quality.routes import concrete_routes, methods
 
 SECRET = "zoom-secret-9137"
@@ -47,6 +47,7 @@ def full_session(make_session, make_user):
 def test_no_get_route_shows_the_zoom_link_to_anonymous_visitors(app, client, db, full_session):
     session, waiting = full_session
     token = issue_feed_token(db, waiting)
+    db.commit()
     visited = _get_every_route(app, client, {"session_id": session.id, "token": token, "notification_id": 1})
     assert f"/en/sessions/{session.id}" in visited and f"/calendar/{token}.ics" in visited
     assert "/en/help.txt" in visited or any(p.endswith("help.txt") for p in visited)
@@ -55,6 +56,7 @@ def test_no_get_route_shows_the_zoom_link_to_anonymous_visitors(app, client, db,
 def test_no_get_route_shows_the_zoom_link_to_a_waitlisted_member(app, client, db, login, full_session):
     session, waiting = full_session
     token = issue_feed_token(db, waiting)
+    db.commit()
     login(waiting)
     assert "waitlisted" in client.get(f"/en/sessions/{session.id}").get_data(as_text=True)
     _get_every_route(app, client, {"session_id": session.id, "token": token, "notification_id": 1})

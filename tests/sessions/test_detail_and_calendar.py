@@ -7,12 +7,13 @@ from html import unescape
 import pytest
 from icalendar import Calendar
 
-from portal.i18n import EASTERN
+from portal.times import EASTERN
+from tests.when import eastern_day, in_days
 
 
 def test_detail_shows_everything_a_member_needs(client, make_session):
     session = make_session(title_en="Imposter syndrome", moderator="Dr. Daniela Isfan", format="compassion_rounds",
-                           description_en="First paragraph.\n\nSecond paragraph.", topics=["imposter_syndrome"])
+                           starts_at=eastern_day(7), description_en="First paragraph.\n\nSecond paragraph.", topics=["imposter_syndrome"])
     html = client.get(f"/en/sessions/{session.id}").get_data(as_text=True)
     assert "<h1>Imposter syndrome</h1>" in html
     assert "Dr. Daniela Isfan" in html
@@ -25,7 +26,8 @@ def test_detail_shows_everything_a_member_needs(client, make_session):
 
 
 def test_detail_in_french(client, make_session):
-    session = make_session(title_fr="Le syndrome de l'imposteur", description_fr="", description_en="English only.")
+    session = make_session(title_fr="Le syndrome de l'imposteur", description_fr="", description_en="English only.",
+                           starts_at=eastern_day(7))
     html = client.get(f"/fr/sessions/{session.id}").get_data(as_text=True)
     assert "Le syndrome de l&#39;imposteur" in html
     assert '<div class="description" lang="en">' in html
@@ -71,9 +73,9 @@ def test_single_event_is_rfc5545_and_never_has_the_zoom_link(client, make_sessio
 
 
 def test_public_feed_lists_upcoming_sessions_without_zoom_links(client, make_session):
-    make_session(days=2, title_en="One")
-    make_session(days=3, title_en="Two")
-    make_session(days=-3, title_en="Past")
+    make_session(starts_at=in_days(2), title_en="One")
+    make_session(starts_at=in_days(3), title_en="Two")
+    make_session(starts_at=in_days(-3), title_en="Past")
     response = client.get("/en/sessions.ics")
     calendar = _parse(response)
     summaries = [str(event["summary"]) for event in calendar.walk("VEVENT")]

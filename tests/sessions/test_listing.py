@@ -5,22 +5,20 @@ from html import unescape
 
 import pytest
 
-from portal.registrations.models import Registration
+from portal.times import EASTERN
+from tests.when import eastern_day, in_days
 
 
 def html_of(response) -> str:
     return response.get_data(as_text=True)
 
 
-def test_listing_groups_upcoming_sessions_by_date_with_the_facts(client, make_session, make_user, db):
-    first = make_session(days=3, title_en="Imposter syndrome", moderator="Dr. Daniela Isfan", capacity=5)
-    make_session(days=3, hour=12, title_en="Noon drop-in", format="drop_in", language="bilingual")
-    make_session(days=5, title_en="Later one")
-    make_session(days=-2, title_en="Already happened")
-    for _ in range(2):
-        db.add(Registration(session_id=first.id, user_id=make_user().id, status="confirmed"))
-    db.add(Registration(session_id=first.id, user_id=make_user().id, status="waitlisted", waitlist_position=1))
-    db.commit()
+def test_listing_groups_upcoming_sessions_by_date_with_the_facts(client, make_session):
+    make_session(starts_at=eastern_day(3, "19:00"), title_en="Imposter syndrome", moderator="Dr. Daniela Isfan",
+                 capacity=5, places_taken=2)
+    make_session(starts_at=eastern_day(3, "12:00"), title_en="Noon drop-in", format="drop_in", language="bilingual")
+    make_session(starts_at=eastern_day(5), title_en="Later one")
+    make_session(starts_at=in_days(-2), title_en="Already happened")
 
     html = html_of(client.get("/en/sessions"))
     assert "3 sessions found" in html
@@ -29,14 +27,12 @@ def test_listing_groups_upcoming_sessions_by_date_with_the_facts(client, make_se
     assert html.index(">Noon drop-in</a>") < html.index(">Imposter syndrome</a>") < html.index(">Later one</a>")
     assert "Dr. Daniela Isfan" in html
     assert "7:00\u202fp.m. ET" in html
-    assert "3 places left" in html  # 5 places, 2 confirmed; the waitlisted one takes no place
+    assert "3 places left" in html  # 5 places, 2 taken
     assert "Bilingual (English and French)" in html
 
 
-def test_full_and_cancelled_sessions_say_so(client, make_session, make_user, db):
-    full = make_session(capacity=1, title_en="Tiny")
-    db.add(Registration(session_id=full.id, user_id=make_user().id, status="confirmed"))
-    db.commit()
+def test_full_and_cancelled_sessions_say_so(client, make_session):
+    make_session(capacity=1, places_taken=1, title_en="Tiny")
     make_session(title_en="Called off", status="cancelled")
     html = html_of(client.get("/en/sessions"))
     assert "Full: waiting list open" in html
@@ -44,8 +40,8 @@ def test_full_and_cancelled_sessions_say_so(client, make_session, make_user, db)
 
 
 def test_french_listing_uses_french_titles_and_times(client, make_session):
-    make_session(title_en="English title", title_fr="Titre français")
-    make_session(title_en="Only English", title_fr="")
+    make_session(title_en="English title", title_fr="Titre français", starts_at=eastern_day(7))
+    make_session(title_en="Only English", title_fr="", starts_at=eastern_day(8))
     html = html_of(client.get("/fr/sessions"))
     assert "Titre français" in html and "English title" not in html
     assert '<span lang="en">Only English</span>' in html
@@ -65,10 +61,10 @@ def test_french_listing_uses_french_titles_and_times(client, make_session):
     ("q=100%25", [], ["Peer", "Rounds", "Drop"]),  # LIKE wildcards are literal
 ])
 def test_filters_narrow_the_results(client, make_session, query, expected, absent):
-    make_session(days=2, title_en="Peer", format="peer_support", topics=["grief"], moderator="Dr. Isfan")
-    make_session(days=3, title_en="Rounds", format="compassion_rounds", language="fr", topics=["happiness"],
+    make_session(starts_at=in_days(2), title_en="Peer", format="peer_support", topics=["grief"], moderator="Dr. Isfan")
+    make_session(starts_at=in_days(3), title_en="Rounds", format="compassion_rounds", language="fr", topics=["happiness"],
                  description_en="On happiness", description_fr="Sur le bonheur")
-    make_session(days=4, title_en="Drop", format="drop_in", language="bilingual")
+    make_session(starts_at=in_days(4), title_en="Drop", format="drop_in", language="bilingual")
     html = html_of(client.get(f"/en/sessions?{query}"))
     for title in expected:
         assert f">{title}</a>" in html
@@ -77,9 +73,9 @@ def test_filters_narrow_the_results(client, make_session, query, expected, absen
 
 
 def test_date_filters_use_eastern_dates(client, make_session):
-    inside = make_session(days=10, title_en="Inside")
-    make_session(days=20, title_en="Outside")
-    day = inside.starts_at.astimezone(__import__("portal.i18n", fromlist=["EASTERN"]).EASTERN).date()
+    inside = make_session(starts_at=eastern_day(10), title_en="Inside")
+    make_session(starts_at=eastern_day(20), title_en="Outside")
+    day = inside.starts_at.astimezone(EASTERN).date()
     html = html_of(client.get(f"/en/sessions?from={day}&to={day}"))
     assert ">Inside</a>" in html and ">Outside</a>" not in html
 
@@ -152,7 +148,7 @@ def test_filter_form_works_without_javascript_and_is_htmx_enhanced(client):
 def test_pagination_keeps_filters(client, make_session, app):
     app.config["SESSIONS_PER_PAGE"] = 2
     for day in range(1, 6):
-        make_session(days=day, format="drop_in")
+        make_session(starts_at=in_days(day), format="drop_in")
     html = html_of(client.get("/en/sessions?format=drop_in"))
     assert "Page 1 of 3" in html
     assert 'href="/en/sessions?format=drop_in&amp;page=2"' in html
@@ -164,22 +160,18 @@ def _select_count(statements):
     return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
 
 
-def test_listing_runs_a_constant_number_of_queries(client, make_session, make_user, db, query_counter):
+def test_listing_runs_a_constant_number_of_queries(client, make_session, db, query_counter):
     def measure():
         query_counter.clear()
         assert client.get("/en/sessions").status_code == 200
         return _select_count(query_counter)
 
     for day in range(10):
-        make_session(days=1 + day / 10, commit=False)
+        make_session(starts_at=in_days(1 + day / 10), commit=False)
     db.commit()
     small = measure()
-    user = make_user()
     for n in range(490):
-        session = make_session(days=1 + n / 100, commit=False)
-        if n % 7 == 0:
-            db.flush()
-            db.add(Registration(session_id=session.id, user_id=user.id, status="confirmed"))
+        make_session(starts_at=in_days(1 + n / 100), places_taken=n % 7, commit=False)
     db.commit()
     large = measure()
-    assert small == large == 2  # one count, one page of sessions with their places
+    assert small == large == 2  # one count, one page of sessions (their places are on the row)

@@ -1,22 +1,52 @@
-"""Broker selection, embedded mode (started once per process, on the first request), the clock command."""
+"""Broker selection, embedded mode (started once per process, on the first request), the clock command, and the
+worker entry point (worker/actors.py), which only configures the broker and imports the features' actors."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
 from portal import create_app
-from worker import actors, broker
+from portal.config import ROOT
+from portal.notifications import broker, embedded, tasks
 
 
 def test_without_redis_the_broker_is_a_stub_and_actors_follow_it(app):
     assert isinstance(dramatiq.get_broker(), StubBroker)
-    assert actors.deliver.broker is dramatiq.get_broker()
-    options = actors.deliver.options
+    assert tasks.deliver.broker is dramatiq.get_broker()
+    options = tasks.deliver.options
     assert options["max_retries"] == 7 and options["time_limit"] == 90_000
-    assert options["min_backoff"] > 0 and options["max_backoff"] >= options["min_backoff"]
+
+
+def test_retry_backoff_comes_from_the_running_apps_config(app_config):
+    """The backoff is read from Config when the actors get their app, not from the environment at import."""
+    app_config.PORTAL_DELIVERY_MIN_BACKOFF_MS, app_config.PORTAL_DELIVERY_MAX_BACKOFF_MS = 1234, 56789
+    try:
+        tasks.use_app(create_app(app_config))
+        assert (tasks.deliver.options["min_backoff"], tasks.deliver.options["max_backoff"]) == (1234, 56789)
+    finally:
+        tasks.use_app(None)
+
+
+def test_the_worker_entry_point_builds_its_app_from_the_environment_on_first_use(tmp_path):
+    """`dramatiq worker.actors` imports the actors without building an app; the first message builds it."""
+    code = ("import worker.actors\n"
+            "from portal.notifications import tasks\n"
+            "assert tasks._source['app'] is None\n"
+            "app = tasks.task_app()\n"
+            "assert tasks.task_app() is app and 'emails' in tasks.deliver.broker.get_declared_queues()\n"
+            "assert tasks.deliver.options['min_backoff'] == 2500\n"
+            "print(app.name, sorted(app.blueprints)[:2])\n")
+    env = {key: value for key, value in os.environ.items() if key not in ("REDIS_URL", "DATABASE_URL")}
+    env.update(PORTAL_INSTANCE_DIR=str(tmp_path), SECRET_KEY="x" * 32, PORTAL_DELIVERY_MIN_BACKOFF_MS="2500")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("portal ['accounts', 'calendar_feeds']")
 
 
 def test_setup_broker_is_idempotent_and_moves_actors(monkeypatch):
@@ -24,26 +54,26 @@ def test_setup_broker_is_idempotent_and_moves_actors(monkeypatch):
     assert broker.setup_broker(None) is first
     redis_broker = broker.setup_broker("redis://127.0.0.1:1/14")  # not connected until used
     try:
-        assert isinstance(redis_broker, RedisBroker) and actors.deliver.broker is redis_broker
+        assert isinstance(redis_broker, RedisBroker) and tasks.deliver.broker is redis_broker
     finally:
         broker.setup_broker(None, fresh=True)
 
 
 def test_embedded_worker_starts_on_the_first_request_once(app_config, monkeypatch):
     started = []
-    monkeypatch.setitem(broker._state, "embedded_pid", None)  # as in a process that has served no request yet
-    monkeypatch.setattr(broker, "start_embedded", lambda app: started.append(os.getpid()) or True)
+    monkeypatch.setitem(embedded._state, "pid", None)  # as in a process that has served no request yet
+    monkeypatch.setattr(embedded, "start_embedded", lambda app: started.append(os.getpid()) or True)
     app_config.PORTAL_EMBEDDED_WORKER = True
     application = create_app(app_config)  # like the reloader's watcher process: no request, nothing starts
     assert started == []
     client = application.test_client()
     client.get("/healthz")
-    broker._state["embedded_pid"] = os.getpid()  # what the real start_embedded records
+    embedded._state["pid"] = os.getpid()  # what the real start_embedded records
     try:
         client.get("/healthz")
         assert started == [os.getpid()]
     finally:
-        broker._state["embedded_pid"] = None
+        embedded._state["pid"] = None
 
 
 def test_embedded_mode_really_delivers(app_config, tmp_path):
@@ -58,17 +88,17 @@ def test_embedded_mode_really_delivers(app_config, tmp_path):
     application = create_app(app_config)
     with application.app_context():
         SQLModel.metadata.create_all(db.engine)
-    pid_before = broker._state["embedded_pid"]
+    pid_before = embedded._state["pid"]
     try:
-        assert broker.start_embedded(application) is True
-        assert broker.start_embedded(application) is False  # once per process
+        assert embedded.start_embedded(application) is True
+        assert embedded.start_embedded(application) is False  # once per process
         with application.app_context():
             notify(db.session, kind="account.already_registered", recipient_email="x@example.org",
                    dedupe_key="embedded")
             db.session.commit()
         outbox = Path(application.config["PORTAL_OUTBOX_DIR"])
         dramatiq.get_broker().join("emails", timeout=10_000)
-        broker._state["embedded_worker"].join()
+        embedded._state["worker"].join()
         # user_id is None: the builder says the email no longer applies, so it is skipped, not written
         with application.app_context():
             from portal.notifications.models import Notification
@@ -76,11 +106,11 @@ def test_embedded_mode_really_delivers(app_config, tmp_path):
             assert db.session.exec(__import__("sqlmodel").select(Notification.status)).one() == "skipped"
         assert not list(outbox.glob("*.eml"))
     finally:
-        worker = broker._state["embedded_worker"]
+        worker = embedded._state["worker"]
         if worker is not None:
             worker.stop()
-        broker._state.update(embedded_pid=pid_before, embedded_worker=None)
-        actors.use_app(None)
+        embedded._state.update(pid=pid_before, worker=None)
+        tasks.use_app(None)
         broker.setup_broker(None, fresh=True)
 
 
@@ -101,15 +131,28 @@ def test_periodic_jobs_run_at_their_interval_and_failures_do_not_stop_the_tick(a
 
     calls = []
 
-    @clock.periodic_job("test job", every=timedelta(hours=1))
     def _job(session):
         calls.append(1)
         raise RuntimeError("boom")
 
-    try:
-        first = clock.tick(app)
-        second = clock.tick(app)
-    finally:
-        clock.PERIODIC_JOBS[:] = [job for job in clock.PERIODIC_JOBS if job.name != "test job"]
+    clock.add_job(app, "test job", every=timedelta(hours=1), run=_job)
+    first = clock.tick(app)
+    second = clock.tick(app)
     assert first["test job"] == "failed" and "test job" not in second and calls == [1]
     assert "enqueue due notifications" in first and "enqueue due notifications" in second
+
+
+def test_each_app_has_its_own_jobs_and_their_last_runs(app_config):
+    from portal import clock
+
+    first, second = create_app(app_config), create_app(app_config)
+    assert [job.name for job in clock.jobs(first)] == ["enqueue due notifications", "retention purge"]
+    assert all(a is not b for a, b in zip(clock.jobs(first), clock.jobs(second)))
+    with first.app_context():
+        from sqlmodel import SQLModel
+
+        from portal.extensions import db
+
+        SQLModel.metadata.create_all(db.engine)
+    assert "retention purge" in clock.tick(first)
+    assert all(job.last_run is None for job in clock.jobs(second))  # the other app's purge still runs

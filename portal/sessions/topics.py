@@ -1,0 +1,36 @@
+"""Finding a topic in a session's JSON array of topics, in SQL, on either database.
+
+`has_topic(SupportSession.topics, "grief")` is a boolean SQL expression: on PostgreSQL the JSONB containment
+operator (`topics @> '["grief"]'`, which a GIN index could serve), on SQLite a look through `json_each`.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, bindparam
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+
+class has_topic(FunctionElement):  # noqa: N801 - used like a SQL function
+    """True when the JSON array in the column holds the topic slug."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "has_topic"
+
+    def __init__(self, column: ColumnElement, topic: str) -> None:
+        super().__init__(column, bindparam(None, topic, unique=True))
+
+
+@compiles(has_topic, "postgresql")
+def _has_topic_postgresql(element: has_topic, compiler, **kw) -> str:
+    column, topic = element.clauses
+    return (f"({compiler.process(column, **kw)} @> "
+            f"jsonb_build_array(CAST({compiler.process(topic, **kw)} AS TEXT)))")
+
+
+@compiles(has_topic)
+def _has_topic_sqlite(element: has_topic, compiler, **kw) -> str:
+    column, topic = element.clauses
+    return (f"EXISTS (SELECT 1 FROM json_each({compiler.process(column, **kw)}) "
+            f"WHERE json_each.value = {compiler.process(topic, **kw)})")
+

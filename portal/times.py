@@ -1,0 +1,105 @@
+"""Time: the programme runs on Eastern Time; members see their own province's time beside it.
+
+Instants are stored in UTC. Staff, the demo and tests name a session's start as an Eastern wall-clock time, and
+`eastern_instant()` is the one place that turns it into an instant. Its rule for the hours daylight saving makes
+odd, each first Sunday of November and second Sunday of March:
+- the repeated hour (01:00-01:59 happens twice in November): `fold=0`, the default, is the first one (EDT, UTC-4),
+  `fold=1` the second (EST, UTC-5); `wall_time_problem()` says "repeated" so a form can ask which is meant;
+- the skipped hour (02:00-02:59 does not exist in March): `wall_time_problem()` says "skipped", and
+  `eastern_instant()` refuses it rather than guess.
+
+Formatting is Babel's for en_CA / fr_CA (`7:00 p.m.`, `19 h 00`), followed by the zone's short name in the page's
+language (ET / HE, NT / HT...), which Babel gives for every Canadian zone but Yukon's.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time, get_timezone_name
+
+EASTERN = ZoneInfo("America/Toronto")
+BABEL_LOCALES = {"en": "en_CA", "fr": "fr_CA"}
+
+# Each province's most populous zone; Nunavut's capital is on Eastern Time.
+PROVINCE_ZONES = {
+    "AB": "America/Edmonton", "BC": "America/Vancouver", "MB": "America/Winnipeg", "NB": "America/Moncton",
+    "NL": "America/St_Johns", "NS": "America/Halifax", "NT": "America/Yellowknife", "NU": "America/Iqaluit",
+    "ON": "America/Toronto", "PE": "America/Halifax", "QC": "America/Toronto", "SK": "America/Regina",
+    "YT": "America/Whitehorse",
+}
+
+# Yukon keeps UTC-7 all year since 2020; Babel names the zone after the city. Canadians say Mountain Time.
+_LABEL_OVERRIDES = {"America/Whitehorse": {"en": "MT", "fr": "HR"}}
+
+
+class NonexistentTime(ValueError):
+    """An Eastern wall-clock time that the spring change of daylight saving skips."""
+
+
+def wall_time_problem(local: datetime) -> str | None:
+    """For a naive Eastern wall-clock time: "repeated" (happens twice), "skipped" (never happens) or None."""
+    first, second = (local.replace(tzinfo=EASTERN, fold=fold) for fold in (0, 1))
+    if first.utcoffset() == second.utcoffset():
+        return None
+    # In the repeated hour the first reading is daylight time (the larger offset); in the skipped one, standard.
+    return "repeated" if first.utcoffset() > second.utcoffset() else "skipped"
+
+
+def eastern_instant(day: date, at: time, *, fold: int = 0) -> datetime:
+    """The instant of an Eastern wall-clock time on a date (see the module's rule for daylight saving)."""
+    local = datetime.combine(day, at.replace(tzinfo=None))
+    if wall_time_problem(local) == "skipped":
+        raise NonexistentTime(f"{local:%Y-%m-%d %H:%M} does not exist in Eastern Time (daylight saving starts)")
+    return local.replace(tzinfo=EASTERN, fold=fold)
+
+
+def zone_for(province: str | None) -> ZoneInfo:
+    """The zone a member in this province sees times in (Eastern when unknown)."""
+    return ZoneInfo(PROVINCE_ZONES.get(province or "", "America/Toronto"))
+
+
+@lru_cache(maxsize=64)
+def _label(zone_key: str, lang: str) -> str:
+    if zone_key in _LABEL_OVERRIDES:
+        return _LABEL_OVERRIDES[zone_key][lang]
+    return get_timezone_name(ZoneInfo(zone_key), "short", locale=BABEL_LOCALES[lang], zone_variant="generic")
+
+
+def zone_label(zone: tzinfo, lang: str) -> str:
+    """The zone's short name in a language: ET / HE, NT / HT, PT / HP..."""
+    return _label(str(zone), lang)
+
+
+def other_than_eastern(zone: tzinfo | None, lang: str) -> bool:
+    """Whether a viewer in `zone` reads times differently from Eastern Time (None: a visitor, who sees Eastern)."""
+    return zone is not None and zone_label(zone, lang) != zone_label(EASTERN, lang)
+
+
+def format_session_time(value: datetime, lang: str, zone: tzinfo = EASTERN) -> str:
+    """"7:00 p.m. ET" / "19 h 00 HE" in the given zone."""
+    return f"{format_time(value.astimezone(zone), 'short', locale=BABEL_LOCALES[lang])} {zone_label(zone, lang)}"
+
+
+def format_session_date(value: datetime, lang: str, zone: tzinfo = EASTERN, style: str = "full") -> str:
+    """"Wednesday, February 1, 2023" / "mercredi 1 février 2023" in the given zone."""
+    return format_date(value.astimezone(zone), style, locale=BABEL_LOCALES[lang])
+
+
+def format_in_zone(value: datetime, lang: str, zone: tzinfo, *, beside: tzinfo, date_style: str) -> str:
+    """The time in `zone`, preceded by its date when that date differs from the date in `beside`: the one rule for
+    showing a time next to another zone's ("Jan. 16, 2027, 12:30 a.m. NT" beside 11 p.m. ET)."""
+    text = format_session_time(value, lang, zone)
+    if value.astimezone(zone).date() != value.astimezone(beside).date():
+        text = f"{format_session_date(value, lang, zone, date_style)}, {text}"
+    return text
+
+
+def format_time_beside_eastern(value: datetime, lang: str, zone: tzinfo | None) -> str:
+    """"7:00 p.m. ET (8:30 p.m. NT)": Eastern Time, then the viewer's zone when its clock reads differently (with
+    that zone's date when the day differs too). `zone` None (a visitor who is not signed in) gives Eastern only."""
+    eastern = format_session_time(value, lang)
+    if not other_than_eastern(zone, lang):
+        return eastern
+    return f"{eastern} ({format_in_zone(value, lang, zone, beside=EASTERN, date_style='medium')})"
