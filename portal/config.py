@@ -59,8 +59,9 @@ class Config:
         # Retry backoff of a failed email: doubles from the minimum up to the maximum (put on each message).
         self.PORTAL_DELIVERY_MIN_BACKOFF_MS = int(env.get("PORTAL_DELIVERY_MIN_BACKOFF_MS", "15000"))
         self.PORTAL_DELIVERY_MAX_BACKOFF_MS = int(env.get("PORTAL_DELIVERY_MAX_BACKOFF_MS", str(60 * 60 * 1000)))
-        # How long a request waits for a session's row lock on PostgreSQL before answering "try again" (503).
-        self.PORTAL_LOCK_TIMEOUT_MS = int(env.get("PORTAL_LOCK_TIMEOUT_MS", "3000"))
+        # How long a request waits for a session's row lock on PostgreSQL before answering "try again" (503). Each
+        # holder keeps it for milliseconds, so a burst's queue drains well within it; only a stuck lock reaches it.
+        self.PORTAL_LOCK_TIMEOUT_MS = int(env.get("PORTAL_LOCK_TIMEOUT_MS", "10000"))
         self.PASSWORD_HASH_FAST = False
         self.SESSIONS_PER_PAGE = 20
 
