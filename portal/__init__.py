@@ -18,7 +18,7 @@ from portal.config import ROOT, Config
 # Each builds only on those before it (tests/test_architecture.py holds it to that): accounts on notifications;
 # registrations on notifications, accounts and sessions; pages on sessions. The app-wide pieces (extensions,
 # i18n, security, errors, cli) come first and know no feature.
-FEATURES = (notifications, accounts, sessions, registrations, directory, pages, health)
+FEATURES = (notifications, accounts, directory, sessions, registrations, pages, health)
 
 
 def create_app(config: Any = None) -> Flask:
