@@ -139,3 +139,15 @@ def test_each_app_gets_its_registries_from_init_app(app_config, attribute):
     first, second = create_app(app_config), create_app(app_config)
     assert first.extensions[attribute] == second.extensions[attribute]
     assert first.extensions[attribute] is not second.extensions[attribute]
+
+
+def test_services_never_commit():
+    """The view, CLI command, clock job or actor owns the transaction: no `services.py` calls commit()."""
+    committing = []
+    for module, path in MODULES.items():
+        if path.name != "services.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("commit", "rollback"):
+                committing.append(f"{module}:{node.lineno}")
+    assert committing == []
