@@ -151,6 +151,76 @@ def reminder_1h(notification: Notification, db: Session) -> EmailContent | None:
     return _reminder(notification, db, template="reminder_1h", subject_line=_("In one hour: %(title)s"))
 
 
+def _session_news(notification: Notification, db: Session, *, cancelled: bool) -> Facts | None:
+    """A change or cancellation staff made, for a member still holding a place or waiting; None once a later
+    change (a higher sequence) or the member's own cancellation makes it moot."""
+    registration = db.get(Registration, notification.registration_id) if notification.registration_id else None
+    if registration is None or registration.status not in ("confirmed", "waitlisted"):
+        return None
+    session = db.get(SupportSession, registration.session_id)
+    member = db.get(User, registration.user_id)
+    if session is None or member is None or session.is_cancelled != cancelled:
+        return None
+    if notification.payload_data.get("sequence") != session.ics_sequence:
+        return None
+    lang = notification.locale if notification.locale in LANGUAGES else "en"
+    return Facts(registration, session, member, lang)
+
+
+def _was_times(was: dict, session: SupportSession, member: User, lang: str) -> dict[str, str]:
+    """The previous date and times, in the member's zone, for "it was ... it is now ..."."""
+    try:
+        starts = datetime.fromisoformat(was["starts_at"]) if was.get("starts_at") else session.starts_at
+        ends = datetime.fromisoformat(was["ends_at"]) if was.get("ends_at") else \
+            starts + (session.ends_at - session.starts_at)
+    except (TypeError, ValueError):
+        return {}
+    zone = zone_for(member.province)
+    return {"was_date": format_session_date(starts, lang, zone), "was_starts": format_session_time(starts, lang, zone),
+            "was_ends": format_session_time(ends, lang, zone)}
+
+
+def session_changed(notification: Notification, db: Session) -> EmailContent | None:
+    """Staff changed the time, length or Zoom link. A confirmed member gets what changed, the new Zoom link and
+    an updated invite (METHOD:REQUEST, same UID, higher SEQUENCE); a waitlisted member a short notice of the new
+    time, never the Zoom link."""
+    facts = _session_news(notification, db, cancelled=False)
+    if facts is None or facts.session.ends_at <= utcnow():
+        return None
+    was = notification.payload_data.get("was") or {}
+    holds_place = facts.registration.status == "confirmed"
+    if not holds_place and not ({"starts_at", "ends_at"} & set(was)):
+        return None
+    context = _context(facts, with_zoom=holds_place)
+    context.update(holds_place=holds_place, time_changed=bool({"starts_at", "ends_at"} & set(was)),
+                   zoom_changed=holds_place and "zoom_url" in was,
+                   **_was_times(was, facts.session, facts.member, facts.lang))
+    title = localized(facts.session, "title")
+    attachments = []
+    if holds_place:
+        attachments.append(invite_attachment(facts.session, facts.registration, facts.member, lang=facts.lang,
+                                             method="REQUEST"))
+    return EmailContent(subject=_("Session changed: %(title)s", title=title), template="session_changed",
+                        context=context, attachments=attachments)
+
+
+def session_cancelled(notification: Notification, db: Session) -> EmailContent | None:
+    """Staff cancelled the session: METHOD:CANCEL (same UID) for a member holding a place, a notice for one
+    waiting."""
+    facts = _session_news(notification, db, cancelled=True)
+    if facts is None:
+        return None
+    holds_place = facts.registration.status == "confirmed"
+    context = _context(facts, with_zoom=False)
+    context.update(holds_place=holds_place, sessions_url=absolute_url("sessions.listing", lang=facts.lang))
+    attachments = []
+    if holds_place:
+        attachments.append(invite_attachment(facts.session, facts.registration, facts.member, lang=facts.lang,
+                                             method="CANCEL"))
+    return EmailContent(subject=_("Session cancelled: %(title)s", title=localized(facts.session, "title")),
+                        template="session_cancelled", context=context, attachments=attachments)
+
+
 # The kinds of email this feature sends, given to the app by registrations.init_app.
 BUILDERS = {
     "registration_confirmed": registration_confirmed,
@@ -159,4 +229,6 @@ BUILDERS = {
     "cancellation_confirmed": cancellation_confirmed,
     "reminder_24h": reminder_24h,
     "reminder_1h": reminder_1h,
+    "session_changed": session_changed,
+    "session_cancelled": session_cancelled,
 }

@@ -5,8 +5,9 @@ from sqlmodel import Session
 
 from portal.accounts.models import User
 from portal.extensions import utcnow
+from portal.registrations.outbox import CHANGE_FIELDS, queue_session_cancelled, queue_session_changed
 from portal.registrations.outbox import reschedule_reminders
-from portal.registrations.services import withdraw_everything
+from portal.registrations.services import fill_free_places, withdraw_everything
 from portal.sessions.models import SupportSession
 
 
@@ -17,7 +18,19 @@ def free_places_of_deleted_account(_app, *, db: Session, user: User) -> None:
 
 
 def follow_session_change(_app, *, db: Session, session: SupportSession, changes: dict) -> None:
-    """Staff changed a session: when its start moved, confirmed members get reminders for the new time (the old
-    ones skip themselves: their start time no longer matches)."""
+    """Staff changed a session (its row is locked by the staff console's transaction):
+    - cancelled: everyone registered or waiting is told, and their unsent emails are withdrawn;
+    - more places: the waiting list gets them at once, each with a promotion email;
+    - a new start: reminders for the new time (the old ones skip themselves: their start no longer matches);
+    - a new time, length or Zoom link: members are told (see outbox.queue_session_changed)."""
+    if changes.get("status", (None, None))[1] == "cancelled":
+        queue_session_cancelled(db, session)
+        return
+    now = utcnow()
+    promoted = []
+    if "capacity" in changes and changes["capacity"][1] > changes["capacity"][0] and session.starts_at > now:
+        promoted = fill_free_places(db, session, now=now)
     if "starts_at" in changes:
-        reschedule_reminders(db, session, now=utcnow())
+        reschedule_reminders(db, session, now=now)
+    if any(name in changes for name in CHANGE_FIELDS) and session.ends_at > now:
+        queue_session_changed(db, session, changes, skip={registration.id for registration in promoted})

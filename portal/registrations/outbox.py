@@ -20,7 +20,11 @@ from portal.sessions.models import SupportSession
 
 # Reminder kinds and how long before the start each is due.
 REMINDERS = {"reminder_24h": timedelta(hours=24), "reminder_1h": timedelta(hours=1)}
-KINDS = ("registration_confirmed", "waitlisted", "promoted", "cancellation_confirmed", *REMINDERS)
+KINDS = ("registration_confirmed", "waitlisted", "promoted", "cancellation_confirmed", *REMINDERS, "session_changed",
+         "session_cancelled")
+# Changes staff make that registered members are told about; waitlisted members only hear of a new time or length.
+CHANGE_FIELDS = ("starts_at", "ends_at", "zoom_url")
+WAITLIST_FIELDS = ("starts_at", "ends_at")
 
 
 def start_stamp(session: SupportSession) -> str:
@@ -72,11 +76,68 @@ def queue_cancellation(db: Session, registration: Registration, member: User, se
     _notify(db, "cancellation_confirmed", registration, member, session, payload={"was": previous_status})
 
 
+def _registered(db: Session, session: SupportSession, statuses: tuple[str, ...]) -> list[tuple[Registration, User]]:
+    return list(db.exec(select(Registration, User).join(User, User.id == Registration.user_id)
+                        .where(Registration.session_id == session.id, Registration.status.in_(statuses))
+                        .order_by(Registration.id)).all())
+
+
+def _session_notify(db: Session, kind: str, registration: Registration, member: User, session: SupportSession,
+                    payload: dict) -> None:
+    # The session's revision (ics_sequence) is in the key: a second and a third change are each new mail.
+    notify(db, kind=kind, recipient_email=member.email, dedupe_key=f"{kind}:{registration.id}:{session.ics_sequence}",
+           locale=member.locale if member.locale in LANGUAGES else "en", user_id=member.id, session_id=session.id,
+           registration_id=registration.id, payload=payload)
+
+
+def _earlier_unsent_changes(db: Session, session: SupportSession) -> dict:
+    """What earlier change emails of this session, not sent yet, were to say ("was" values, oldest kept); they are
+    skipped, and the new email says it all."""
+    pending = db.exec(select(Notification).where(Notification.session_id == session.id,
+                                                 Notification.kind == "session_changed",
+                                                 Notification.status == "pending")
+                      .order_by(Notification.id)).all()
+    was: dict = {}
+    for row in pending:
+        for name, value in (row.payload_data.get("was") or {}).items():
+            was.setdefault(name, value)
+        row.status, row.last_error = "skipped", "superseded by a later change to the session"
+    return was
+
+
+def queue_session_changed(db: Session, session: SupportSession, changes: dict, *, skip: set[int]) -> int:
+    """Staff changed the time, length or Zoom link: every confirmed member gets the news with an updated invite,
+    every waitlisted member a short notice when the time or length changed. `skip`: registration ids that already
+    get a message with the new details (promoted in the same change). Returns how many emails were queued."""
+    was = _earlier_unsent_changes(db, session)
+    for name in CHANGE_FIELDS:
+        if name in changes and name not in was:
+            old = changes[name][0]
+            was[name] = old.astimezone(timezone.utc).isoformat() if isinstance(old, datetime) else ""
+    payload = {"sequence": session.ics_sequence, "was": was}
+    statuses = ("confirmed", "waitlisted") if any(name in was for name in WAITLIST_FIELDS) else ("confirmed",)
+    queued = 0
+    for registration, member in _registered(db, session, statuses):
+        if registration.id not in skip:
+            _session_notify(db, "session_changed", registration, member, session, payload)
+            queued += 1
+    return queued
+
+
+def queue_session_cancelled(db: Session, session: SupportSession) -> int:
+    """Staff cancelled the session: everyone registered or waiting is told (with METHOD:CANCEL for a place), and
+    their unsent emails for it (reminders, confirmations) are withdrawn."""
+    rows = _registered(db, session, ("confirmed", "waitlisted"))
+    for registration, member in rows:
+        withdraw_pending(db, registration)
+        _session_notify(db, "session_cancelled", registration, member, session, {"sequence": session.ics_sequence})
+    return len(rows)
+
+
 def reschedule_reminders(db: Session, session: SupportSession, *, now: datetime) -> int:
     """After staff move a session: reminders for the new time for every confirmed member (old ones skip
     themselves, their start time no longer matches). Call inside the transaction that moves the session."""
-    rows = db.exec(select(Registration, User).join(User, User.id == Registration.user_id)
-                   .where(Registration.session_id == session.id, Registration.status == "confirmed")).all()
+    rows = _registered(db, session, ("confirmed",))
     for registration, member in rows:
         schedule_reminders(db, registration, member, session, now=now)
     return len(rows)

@@ -123,7 +123,7 @@ def fill_free_places(db: Session, session: SupportSession, *, now: datetime) -> 
 
 
 def _refusal(support_session: SupportSession | None, *, now: datetime) -> str | None:
-    if support_session is None:
+    if support_session is None or support_session.is_draft:
         return "not_found"
     if support_session.is_cancelled:
         return "session_cancelled"

@@ -46,7 +46,8 @@ TOPICS = {
     "difficult_events": _l("Difficult events"),
 }
 
-STATUSES = ("scheduled", "cancelled")
+# "draft": saved by staff, not public (no listing, page, feed or registration) until published.
+STATUSES = ("draft", "scheduled", "cancelled")
 TOPICS_TYPE = JSON().with_variant(JSONB(), "postgresql")
 MAX_CAPACITY = 30
 
@@ -90,6 +91,16 @@ class SupportSession(SQLModel, table=True):
     def is_cancelled(self) -> bool:
         """Whether staff cancelled it."""
         return self.status == "cancelled"
+
+    @property
+    def is_draft(self) -> bool:
+        """Whether staff saved it without publishing it (not public)."""
+        return self.status == "draft"
+
+    @property
+    def duration_minutes(self) -> int:
+        """Its length in minutes."""
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
     @property
     def is_published_in_french(self) -> bool:

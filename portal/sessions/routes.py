@@ -32,9 +32,9 @@ def listing():
 
 
 def get_session_or_404(session_id: int) -> SupportSession:
-    """The session, or the 404 page."""
+    """The public session, or the 404 page (a draft is not public)."""
     session = db.session.get(SupportSession, session_id)
-    if session is None:
+    if session is None or session.is_draft:
         abort(404)
     return session
 

@@ -111,7 +111,7 @@ def _day_start(day: date) -> datetime:
 def list_upcoming(db: Session, *, filters: ListingFilters, per_page: int, now: datetime | None = None) -> Listing:
     """Upcoming sessions matching the filters, soonest first: two queries whatever the page size."""
     now = now or utcnow()
-    conditions = [SupportSession.starts_at > now]
+    conditions = [SupportSession.starts_at > now, SupportSession.status != "draft"]
     if filters.format:
         conditions.append(SupportSession.format == filters.format)
     if filters.topic:

@@ -52,6 +52,17 @@
     if (heading) { heading.focus(); }
   });
 
+  // A confirmation that arrives as <dialog data-modal> (staff cancelling a session) opens as a modal dialog, and
+  // goes away once closed ("No, keep it" is a method="dialog" form: no request).
+  document.addEventListener("htmx:afterSettle", function () {
+    var dialog = document.querySelector("dialog[data-modal]:not([open])");
+    if (dialog && typeof dialog.showModal === "function") { dialog.showModal(); }
+  });
+  document.addEventListener("close", function (event) {
+    var dialog = event.target;
+    if (dialog.matches && dialog.matches("dialog[data-modal]")) { dialog.remove(); }
+  }, true);
+
   function announce(text) {
     var announcer = document.getElementById("announcer");
     if (!announcer || !text) { return; }
