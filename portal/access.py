@@ -70,6 +70,30 @@ def is_safe_path(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def add_staff_page(app, endpoint: str, label, *, place: int = 50) -> None:
+    """List one of a feature's staff pages in the console's navigation (templates/_staff_nav.html), sorted by
+    `place` (the console's own pages take 10-19). label: a lazy gettext string. The header's Staff link counts as
+    current on any page of a blueprint listed here."""
+    pages = app.extensions.setdefault("staff_pages", [])
+    pages.append((place, endpoint, label))
+    pages.sort(key=lambda page: page[0])
+
+
+def staff_pages() -> list[tuple[str, object]]:
+    """(endpoint, label) of every staff page the features registered, in navigation order."""
+    from flask import current_app
+
+    return [(endpoint, label) for _place, endpoint, label in current_app.extensions.get("staff_pages", ())]
+
+
+def is_staff_page() -> bool:
+    """True on any page of a blueprint that registered a staff page (the header marks its Staff link current)."""
+    from flask import request
+
+    blueprints = {endpoint.partition(".")[0] for endpoint, _label in staff_pages()}
+    return request.blueprint in blueprints
+
+
 def staff_home_endpoint() -> str:
     """Where the header's Staff link goes: the staff console when it exists, else the outbox view."""
     from flask import current_app

@@ -10,7 +10,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the views, the user loader, the emails, the operator commands and the header's staff link."""
-    from portal.access import staff_home_endpoint
+    from portal.access import is_staff_page, staff_home_endpoint, staff_pages
     from portal.accounts import emails
     from portal.accounts.cli import staff_cli, user_cli
     from portal.accounts.routes import bp
@@ -22,4 +22,6 @@ def init_app(app: Flask) -> None:
     add_email_kinds(app, emails.BUILDERS)
     app.cli.add_command(user_cli)
     app.cli.add_command(staff_cli)
-    app.jinja_env.globals["staff_home_endpoint"] = staff_home_endpoint
+    app.jinja_env.globals.update(
+        staff_home_endpoint=staff_home_endpoint, staff_pages=staff_pages, is_staff_page=is_staff_page
+    )

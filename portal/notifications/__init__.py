@@ -14,10 +14,13 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the staff view, the dispatch listener, the clock's enqueue job and the broker."""
     import portal.clock as clock
+    from portal.access import add_staff_page
+    from flask_babel import lazy_gettext as _l
     from portal.notifications import dispatch, embedded
     from portal.notifications.routes import bp
 
     app.register_blueprint(bp)
+    add_staff_page(app, "notifications.staff_list", _l("Emails not delivered"), place=40)
     dispatch.install()
     clock.add_job(app, "enqueue due notifications", every=timedelta(seconds=0), run=enqueue_due_notifications)
     embedded.init_app(app)

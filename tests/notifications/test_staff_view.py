@@ -41,7 +41,7 @@ def test_staff_see_failed_and_pending_with_errors_escaped(client, login, make_us
     assert "a@example.org" in html and "b@example.org" in html and "c@example.org" not in html
     assert "&lt;b&gt;gone&lt;/b&gt;" in html and "<b>gone</b>" not in html
     assert html.count('action="/' + lang + '/staff/notifications/') == 1  # retry only for the failed row
-    assert f'href="/{lang}/staff/notifications"' in html  # the header's Staff link
+    assert f'href="/{lang}/staff" aria-current="page"' in html  # the header's Staff link, current here
 
 
 def test_retry_gives_a_failed_row_a_fresh_start_and_dispatches_it(client, post, login, make_user, stuck, db,
