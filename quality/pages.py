@@ -60,7 +60,8 @@ class Fragment(Page):
 
 @dataclass(frozen=True)
 class Swap:
-    """A state reached by htmx: load `path`, do each step, wait for the swap to settle.
+    """A state reached by htmx: load `path` (signed in as `role`, None: nobody), do each step, wait for the swap to
+    settle.
 
     Steps are (action, selector, value) with action "select" (choose an option), "type" (type text, key by key,
     as a person would) or "click".
@@ -69,6 +70,7 @@ class Swap:
     name: str
     path: str
     steps: tuple[tuple[str, str, str], ...]
+    role: str | None = None
 
     def url_path(self, lang: str, sample: dict[str, object]) -> str:
         """The starting path for one language."""
@@ -110,6 +112,30 @@ ACCOUNT_PAGES: tuple[Page, ...] = (
 )
 # ---- end of accounts ----
 
+# ---- Staff console (issue 10): overview, sessions, the form, the record ----
+STAFF = "/{lang}/staff"
+NEW_SESSION = "/{lang}/staff/sessions/new"
+STAFF_PAGES: tuple[Page, ...] = (
+    Page("staff-overview", STAFF, screenshot=True, role="staff"),
+    Page("staff-sessions", STAFF + "/sessions", screenshot=True, role="staff"),
+    Page("staff-sessions-drafts", STAFF + "/sessions?status=draft", role="staff"),
+    Page("staff-sessions-corrected", STAFF + "/sessions?status=everything&page=99&q=no-such-session", role="staff"),
+    Page("staff-session-new", NEW_SESSION, screenshot=True, role="staff"),
+    Page("staff-session-new-errors", NEW_SESSION, status=422, screenshot=True, role="staff", submit=Submit(NEW_SESSION, (
+        ("title_en", "Peer support"), ("starts_at", ""), ("capacity", "31"),
+        ("duration_minutes", "5"), ("zoom_url", "http://example.org/j/1")))),
+    Page("staff-session-repeated-hour", NEW_SESSION, status=422, role="staff", submit=Submit(NEW_SESSION, (
+        ("title_en", "Peer support"), ("title_fr", "Soutien"), ("starts_at", "2027-11-07T01:30")))),
+    Page("staff-session-edit", STAFF + "/sessions/{session_id}/edit", role="staff"),
+    Page("staff-draft-edit", STAFF + "/sessions/{draft_session_id}/edit", screenshot=True, role="staff"),
+    Page("staff-cancelled-edit", STAFF + "/sessions/{cancelled_session_id}/edit", role="staff"),
+    Page("staff-draft-preview", STAFF + "/sessions/{draft_session_id}/preview", screenshot=True, role="staff"),
+    Page("staff-cancel-confirm", STAFF + "/sessions/{session_id}/cancel", screenshot=True, role="staff"),
+    Page("staff-log", STAFF + "/log", screenshot=True, role="staff"),
+    Page("staff-overview-as-member", STAFF, status=403, role="member"),
+)
+# ---- end of the staff console ----
+
 PAGES: tuple[Page, ...] = (
     Page("home", "/{lang}/", screenshot=True),
     Page("sessions", "/{lang}/sessions", screenshot=True),
@@ -131,6 +157,7 @@ PAGES: tuple[Page, ...] = (
     *(Page(f"error-{code}", f"/{{lang}}/_quality/error/{code}", status=code, screenshot=code == 500)
       for code in ERROR_CODES if code != 404),
     *ACCOUNT_PAGES,
+    *STAFF_PAGES,
 )
 
 FRAGMENTS: tuple[Fragment, ...] = (
@@ -144,6 +171,8 @@ FRAGMENTS: tuple[Fragment, ...] = (
     Fragment("registration-panel", "/{lang}/sessions/{session_id}"),
     Fragment("registration-panel-full", "/{lang}/sessions/{full_session_id}"),
     Fragment("registration-panel-cancelled", "/{lang}/sessions/{cancelled_session_id}"),
+    Fragment("staff-results", "/{lang}/staff/sessions?status=published", role="staff"),
+    Fragment("staff-results-empty", "/{lang}/staff/sessions?q=no-such-session", role="staff"),
 )
 
 SWAPS: tuple[Swap, ...] = (
@@ -151,6 +180,12 @@ SWAPS: tuple[Swap, ...] = (
     Swap("search-empty", "/{lang}/sessions", (("type", "#filter-q", "no-session-matches-this"),)),
     Swap("next-page", "/{lang}/sessions", (("click", ".pagination a[rel=next]", ""),)),
     Swap("help-province", "/{lang}/help", (("select", "#province", "QC"),)),
+    Swap("staff-filter-status", "/{lang}/staff/sessions", (("select", "#filter-status", "draft"),), role="staff"),
+    Swap("staff-cancel-dialog", "/{lang}/staff/sessions",
+         (("click", "tbody tr:first-child form[action$='/cancel'] button", ""),),
+         role="staff"),
+    Swap("staff-duplicate-row", "/{lang}/staff/sessions",
+         (("click", "tbody tr:first-child form[action$='/duplicate'] button", ""),), role="staff"),
 )
 
 

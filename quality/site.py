@@ -30,7 +30,7 @@ from portal.sessions.models import SupportSession
 
 # Small pages, so that the demo programme spans several and pagination is exercised.
 SESSIONS_PER_PAGE = 5
-SAMPLE_KEYS = ("session_id", "full_session_id", "cancelled_session_id", "english_only_session_id",
+SAMPLE_KEYS = ("session_id", "full_session_id", "cancelled_session_id", "english_only_session_id", "draft_session_id",
                "reset_token", "expired_verify_token", "used_verify_token")
 
 # The accounts page specs sign in as (quality.pages.Page.role): role -> (email, password).
@@ -110,6 +110,10 @@ def _add_states(session: Session) -> dict[str, int]:
             title_en="Parenting in residency", title_fr="Être parent pendant la résidence", status="cancelled",
             description_en="Balancing training and young children.",
             description_fr="Concilier la formation et de jeunes enfants.", topics=["learners"]),
+        "draft_session_id": dict(
+            title_en="Returning to work after leave", title_fr="", status="draft",
+            description_en="For colleagues coming back after a leave of any kind.", description_fr="",
+            topics=["career"]),
         "english_only_session_id": dict(
             title_en="Writing as reflection", title_fr="", description_en="Short reflective writing together.",
             description_fr="", topics=["self_care"]),

@@ -139,13 +139,13 @@ def _row_response(session: SupportSession, *, announce: str, extra: SupportSessi
     return render_template("staff/_row_swap.html", rows=rows, announce=announce)
 
 
-@bp.post("/sessions/<int:session_id>/cancel")
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 @staff_required
 def cancel_session(session_id: int):
-    """Cancel, after a confirmation: without `confirm=yes` this answers with the confirmation (a page, or a
-    dialog for htmx); with it, members are told and registration closes."""
+    """Cancel, after a confirmation: GET, or a POST without `confirm=yes`, answers with the confirmation (a page,
+    or a dialog for htmx); a POST with it tells members and closes registration."""
     session = _session_or_404(session_id)
-    if request.form.get("confirm") != "yes":
+    if request.method == "GET" or request.form.get("confirm") != "yes":
         row = queries.rows_for(db.session, [session], now=utcnow())[0]
         template = "staff/_cancel_dialog.html" if wants_fragment() else "staff/cancel.html"
         return render_template(template, row=row)

@@ -120,6 +120,8 @@ def update_session(db: Session, *, session_id: int, values: SessionValues, publi
                          "Members who no longer need their place can cancel it themselves.",
                          taken=session.places_taken), "capacity")
     publishing = publish and session.is_draft
+    if publishing and values.starts_at <= now:
+        raise Refused(_l("The start time has passed: choose a time in the future."), "starts_at")
     if publishing:
         changes["status"] = (session.status, "scheduled")
     for name, (_old, value) in changes.items():

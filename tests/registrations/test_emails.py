@@ -10,7 +10,7 @@ from tests.registrations.registration_helpers import build, cancel, next_date, o
 
 from portal.times import EASTERN
 from portal.notifications.kinds import registered_kinds
-from portal.registrations.outbox import KINDS
+from portal.registrations.outbox import KINDS, queue_session_cancelled, queue_session_changed
 from portal.sessions.calendar import session_uid
 from tests.when import in_days
 
@@ -234,6 +234,24 @@ def test_titles_are_escaped_in_html_but_plain_in_text(db, make_session, member):
     assert "Grief & <loss>" in text
 
 
+def _staff_change(session_id: int, queue, *, cancel: bool = False) -> None:
+    """What the staff console does to a session (moved an hour later, or cancelled), in a committed transaction,
+    with the emails members are owed queued."""
+    from portal.extensions import db as portal_db
+    from portal.sessions.models import SupportSession
+
+    with portal_db.new_session(write=True) as tx:
+        row = tx.get(SupportSession, session_id)
+        if cancel:
+            row.status = "cancelled"
+        else:
+            row.starts_at += timedelta(hours=1)
+            row.ends_at += timedelta(hours=1)
+        row.ics_sequence += 1
+        queue(tx, row)
+        tx.commit()
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_every_template_renders_in_both_languages(db, make_session, make_user, lang):
     session = make_session(capacity=2, zoom_url=ZOOM)
@@ -243,10 +261,20 @@ def test_every_template_renders_in_both_languages(db, make_session, make_user, l
     cancel(session_id=session.id, user=quits)  # leaves the waiting list
     cancel(session_id=session.id, user=leaves)  # gives up a place: promoted gets it, waits stays on the list
     built = {}
-    for notification in outbox(db):
-        result = build(db, notification)
-        if result is not None:
-            built.setdefault(notification.kind, result)
+
+    def build_new() -> None:
+        for notification in outbox(db):
+            if notification.kind not in built:
+                result = build(db, notification)
+                if result is not None:
+                    built[notification.kind] = result
+
+    build_new()
+    _staff_change(session.id, lambda tx, row: queue_session_changed(
+        tx, row, {"starts_at": (row.starts_at, row.starts_at + timedelta(hours=1))}, skip=set()))
+    build_new()
+    _staff_change(session.id, lambda tx, row: queue_session_cancelled(tx, row), cancel=True)
+    build_new()
     assert set(built) == set(KINDS)
     english_only = ("Hello", "Join on Zoom", "waiting list", "Moderator:", "Sessions start")
     for kind, (content, text, html) in built.items():

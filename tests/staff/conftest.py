@@ -83,8 +83,9 @@ class Email:
         self.message = message
         self.to = str(message["To"])
         self.subject = str(message["Subject"])
-        self.text = message.get_body(preferencelist=("plain",)).get_content()
-        self.html = message.get_body(preferencelist=("html",)).get_content()
+        # Times are written with a narrow no-break space ("7:00\u202fp.m."); tests compare with plain spaces.
+        self.text = message.get_body(preferencelist=("plain",)).get_content().replace("\u202f", " ")
+        self.html = message.get_body(preferencelist=("html",)).get_content().replace("\u202f", " ")
         self.method = self.event = None
         for part in message.walk():
             if part.get_content_type() == "text/calendar":
@@ -113,3 +114,34 @@ def by_recipient(emails: list[Email]) -> dict[str, Email]:
         assert email.to not in found, f"{email.to} got two emails: {found[email.to].subject!r}, {email.subject!r}"
         found[email.to] = email
     return found
+
+
+def field_error(html: str, name: str) -> str | None:
+    """The message shown beside a field (its `<p class="field-error" id="<name>-error">`), as text, or None."""
+    import re
+    from html import unescape
+
+    found = re.search(rf'<p class="field-error" id="{name}-error">(.*?)</p>', html, re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split()) if found else None
+
+
+def value_of(html: str, name: str) -> str | None:
+    """What the form shows in a text input or textarea, unescaped as a browser would."""
+    import re
+    from html import unescape
+
+    area = re.search(rf'<textarea[^>]*name="{name}"[^>]*>\r?\n?(.*?)</textarea>', html, re.S)
+    if area:
+        return unescape(area.group(1))
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html)
+    if tag is None:
+        return None
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return unescape(value.group(1)) if value else ""
+
+
+def fresh(db) -> None:
+    """Make the test's database session see what requests committed since: end its transaction (SQLite keeps a
+    read snapshot) and forget loaded rows (rollback alone expires nothing when no transaction had begun)."""
+    db.rollback()
+    db.expire_all()
