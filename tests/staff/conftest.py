@@ -57,6 +57,18 @@ def _next_sunday(month: int, first_day: int):
     raise AssertionError("unreachable")
 
 
+@pytest.fixture
+def icaljs():
+    """quality.icaljs.parse, or a skip (a failure under PORTAL_REQUIRE_ALL) when Node or ical.js is missing."""
+    from quality import icaljs as module
+    from tests.conftest import skip_or_fail
+
+    problem = module.missing()
+    if problem:
+        skip_or_fail(problem)
+    return module.parse
+
+
 class Mailbox:
     """The .eml files the worker wrote, read as a mail client would; `new()` returns those not seen before."""
 
@@ -86,10 +98,11 @@ class Email:
         # Times are written with a narrow no-break space ("7:00\u202fp.m."); tests compare with plain spaces.
         self.text = message.get_body(preferencelist=("plain",)).get_content().replace("\u202f", " ")
         self.html = message.get_body(preferencelist=("html",)).get_content().replace("\u202f", " ")
-        self.method = self.event = None
+        self.method = self.event = self.ics = None
         for part in message.walk():
             if part.get_content_type() == "text/calendar":
-                calendar = Calendar.from_ical(part.get_payload(decode=True))
+                self.ics = part.get_payload(decode=True)
+                calendar = Calendar.from_ical(self.ics)
                 self.method = str(calendar["method"])
                 assert part.get_param("method") == self.method  # the MIME header agrees with the body
                 (self.event,) = calendar.walk("VEVENT")

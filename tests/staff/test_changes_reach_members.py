@@ -248,3 +248,24 @@ def test_two_changes_before_the_worker_runs_make_one_email_with_the_latest_state
     assert NEW_ZOOM in ana.text and ZOOM not in ana.text.replace(NEW_ZOOM, "")
     assert "It was: " in ana.text and "The Zoom link is new" in ana.text
     assert "liste d'attente" in mail["chloe@example.org"].text and "zoom.us" not in mail["chloe@example.org"].text
+
+
+def test_ical_js_reads_the_update_and_the_cancellation_as_a_calendar_client_would(programme, icaljs):
+    """A second parser, written by nobody here (Mozilla's ical.js), reads the same invites the same way."""
+    p = programme
+    day = eastern_day(12).astimezone(EASTERN).date()
+    first = p.first["benoit@example.org"]
+    assert p.change(starts_at=f"{day:%Y-%m-%d}T07:15").status_code == 302
+    update = p.read()["benoit@example.org"]
+    assert p.post(f"/en/staff/sessions/{p.session.id}/cancel", {"confirm": "yes"}).status_code == 302
+    cancel = p.read()["benoit@example.org"]
+    parsed = icaljs([first.ics, update.ics, cancel.ics])
+    assert [c["method"] for c in parsed] == ["REQUEST", "REQUEST", "CANCEL"]
+    events = [c["events"][0] for c in parsed]
+    assert len({e["uid"] for e in events}) == 1 and events[0]["uid"] == first.uid
+    assert events[0]["sequence"] < events[1]["sequence"] < events[2]["sequence"]
+    assert events[1]["start"] == _utc(day, "07:15").strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    assert events[1]["end"] == _utc(day, "08:45").strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    assert events[2]["status"] == "CANCELLED"
+    assert events[1]["summary"] == "Soutien par les pairs : quarts de nuit"
+    assert ZOOM in events[1]["description"] and ZOOM not in (events[2]["description"] or "")
