@@ -42,12 +42,20 @@ def jobs(app: Flask) -> list[PeriodicJob]:
     return app.extensions.setdefault("clock", [])
 
 
-def add_job(app: Flask, name: str, *, every: timedelta, run: Callable[[Session], object]) -> PeriodicJob:
-    """Give the app a job `run(db)` that the clock runs every `every` (at tick granularity)."""
+def add_job(app: Flask, name: str, *, every: timedelta, run: Callable[[Session], object],
+            before: str | None = None) -> PeriodicJob:
+    """Give the app a job `run(db)` that the clock runs every `every` (at tick granularity). A tick runs the jobs in
+    order: `before` names a job this one must run ahead of in the same tick (it must already be there)."""
     if any(job.name == name for job in jobs(app)):
         raise ValueError(f"periodic job {name!r} added twice")
     job = PeriodicJob(name=name, every=every, run=run)
-    jobs(app).append(job)
+    if before is None:
+        jobs(app).append(job)
+    else:
+        names = [existing.name for existing in jobs(app)]
+        if before not in names:
+            raise ValueError(f"periodic job {before!r} is not there to run {name!r} before it")
+        jobs(app).insert(names.index(before), job)
     return job
 
 

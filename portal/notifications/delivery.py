@@ -7,7 +7,7 @@
    stop every other writer).
 2. Compose (the kind's builder decides whether it still applies; None marks the row skipped).
 3. Send through SMTP_URL, or write `<id>-<kind>.eml` into PORTAL_OUTBOX_DIR.
-4. Mark the row sent.
+4. Mark the row sent (and run its kind's after-delivery callback, if any, in that transaction).
 If the worker dies between 3 and 4, the lease runs out and the clock enqueues the row again: the email may then
 arrive twice, with the same Message-ID. A failure records `attempts` and `last_error`, sets `retry_at` (the clock
 leaves the row to the broker's retry until then) and raises `DeliveryFailed` so the broker retries with backoff;
@@ -31,6 +31,7 @@ from sqlmodel import Session, select
 
 from portal.extensions import db, utcnow
 from portal.notifications.compose import compose  # noqa: F401  (re-exported: tests call delivery.compose)
+from portal.notifications.kinds import after_delivery_for
 from portal.notifications.models import Notification
 
 log = logging.getLogger(__name__)
@@ -113,6 +114,9 @@ def _finish(notification_id: int, status: str) -> None:
         notification.retry_at = None
         if status == "sent":
             notification.sent_at = utcnow()
+        after_delivery = after_delivery_for(notification.kind)
+        if after_delivery is not None:
+            after_delivery(notification)
         session.add(notification)
         session.commit()
 
