@@ -6,5 +6,6 @@ from portal.notifications.models import Notification  # noqa: F401
 from portal.registrations.models import CalendarFeed, Registration  # noqa: F401
 from portal.sessions.models import SupportSession  # noqa: F401
 from portal.staff.models import StaffAction  # noqa: F401
+from portal.surveys.models import SurveyInvitation, SurveyOptOut, SurveyResponse, SurveyRound  # noqa: F401
 
 metadata = SQLModel.metadata

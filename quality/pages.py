@@ -136,6 +136,21 @@ STAFF_PAGES: tuple[Page, ...] = (
 )
 # ---- end of the staff console ----
 
+# ---- Surveys (issue 12): the anonymous survey behind an emailed link, and the results for staff ----
+SURVEY_PAGES: tuple[Page, ...] = (
+    Page("survey", "/{lang}/surveys/{survey_token}", screenshot=True),
+    Page("survey-as-member", "/{lang}/surveys/{survey_token}", role="member"),
+    Page("survey-used", "/{lang}/surveys/{used_survey_token}", status=410),
+    Page("survey-expired", "/{lang}/surveys/{expired_survey_token}", status=410),
+    Page("survey-unknown", "/{lang}/surveys/not-a-real-token", status=404),
+    Page("survey-thanks", "/{lang}/surveys/thanks"),
+    Page("staff-survey-results", "/{lang}/staff/surveys", screenshot=True, role="staff"),
+    Page("staff-survey-results-per-topic", "/{lang}/staff/surveys?group=topic&from=2020-01-01", role="staff"),
+    Page("staff-survey-results-corrected", "/{lang}/staff/surveys?group=colour&from=31-12-2026", role="staff"),
+    Page("staff-survey-results-as-member", "/{lang}/staff/surveys", status=403, role="member"),
+)
+# ---- end of surveys ----
+
 PAGES: tuple[Page, ...] = (
     Page("home", "/{lang}/", screenshot=True),
     Page("sessions", "/{lang}/sessions", screenshot=True),
@@ -158,6 +173,7 @@ PAGES: tuple[Page, ...] = (
       for code in ERROR_CODES if code != 404),
     *ACCOUNT_PAGES,
     *STAFF_PAGES,
+    *SURVEY_PAGES,
 )
 
 FRAGMENTS: tuple[Fragment, ...] = (

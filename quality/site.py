@@ -31,7 +31,8 @@ from portal.sessions.models import SupportSession
 # Small pages, so that the demo programme spans several and pagination is exercised.
 SESSIONS_PER_PAGE = 5
 SAMPLE_KEYS = ("session_id", "full_session_id", "cancelled_session_id", "english_only_session_id", "draft_session_id",
-               "reset_token", "expired_verify_token", "used_verify_token")
+               "reset_token", "expired_verify_token", "used_verify_token",
+               "survey_token", "used_survey_token", "expired_survey_token")
 
 # The accounts page specs sign in as (quality.pages.Page.role): role -> (email, password).
 MEMBER_EMAIL, MEMBER_PASSWORD = "quality@example.org", "quality member password"
@@ -92,6 +93,7 @@ def build_app(workdir: Path) -> tuple[Flask, dict[str, object]]:
     with app.app_context():
         sample = _add_states(db.session)
         sample.update(_add_accounts(db.session))
+        sample.update(_add_surveys(db.session))
     return app, sample
 
 
@@ -162,6 +164,38 @@ def _add_accounts(session: Session) -> dict[str, str]:
         expired = tokens.make_verify_token(unverified)
     return {"reset_token": tokens.make_reset_token(member), "expired_verify_token": expired,
             "used_verify_token": tokens.make_verify_token(member)}
+
+
+def _add_surveys(session: Session) -> dict[str, str]:
+    """A session held last week with survey links in each state (open, used, expired) and answers: 5 to it (shown
+    to staff) and 2 to another (hidden); returns the tokens."""
+    from portal.surveys.invitations import eastern_day, hash_token
+    from portal.surveys.models import SurveyInvitation, SurveyResponse
+
+    held = []
+    for days, title in ((7, ("Peer support: a hard week", "Soutien par les pairs : une semaine difficile")),
+                        (8, ("Drop-in: end of term", "Accueil libre : fin de session"))):
+        starts = utcnow() - timedelta(days=days)
+        held.append(SupportSession(title_en=title[0], title_fr=title[1], description_en="A session held already.",
+                                   description_fr="Une séance déjà tenue.", format="peer_support", language="en",
+                                   moderator="Dr. Amir Haddad", starts_at=starts, ends_at=starts + timedelta(hours=1),
+                                   topics=["stress"]))
+    session.add_all(held)
+    session.flush()
+    today = eastern_day(utcnow())
+    tokens = {"survey_token": "q" * 43, "used_survey_token": "u" * 43, "expired_survey_token": "e" * 43}
+    for key, token in tokens.items():
+        session.add(SurveyInvitation(token_hash=hash_token(token), session_id=held[0].id, used=key.startswith("used"),
+                                     expires_on=today - timedelta(days=1) if key.startswith("expired")
+                                     else today + timedelta(days=7)))
+    comments = ("The group felt safe.", "Le groupe m’a fait du bien.", "", "More time for questions, please.", "")
+    for n, comment in enumerate(comments):
+        session.add(SurveyResponse(session_id=held[0].id, supported=5 - n % 2, facilitation=4, come_again=None,
+                                   recommend=(n % 5) + 1, comment=comment, submitted_on=today))
+    for n in range(2):
+        session.add(SurveyResponse(session_id=held[1].id, supported=3, comment="Hidden", submitted_on=today))
+    session.commit()
+    return tokens
 
 
 class _QuietRequestHandler(WSGIRequestHandler):

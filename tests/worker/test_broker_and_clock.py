@@ -146,7 +146,8 @@ def test_each_app_has_its_own_jobs_and_their_last_runs(app_config):
     from portal import clock
 
     first, second = create_app(app_config), create_app(app_config)
-    assert [job.name for job in clock.jobs(first)] == ["enqueue due notifications", "retention purge"]
+    assert [job.name for job in clock.jobs(first)] == ["enqueue due notifications", "survey invitations",
+                                                     "retention purge"]
     assert all(a is not b for a, b in zip(clock.jobs(first), clock.jobs(second)))
     with first.app_context():
         from sqlmodel import SQLModel
@@ -156,3 +157,17 @@ def test_each_app_has_its_own_jobs_and_their_last_runs(app_config):
         SQLModel.metadata.create_all(db.engine)
     assert "retention purge" in clock.tick(first)
     assert all(job.last_run is None for job in clock.jobs(second))  # the other app's purge still runs
+
+
+def test_a_job_can_be_placed_ahead_of_another(app):
+    from datetime import timedelta
+
+    import pytest
+
+    from portal import clock
+
+    clock.add_job(app, "first of all", every=timedelta(hours=1), run=lambda _db: None,
+                  before="enqueue due notifications")
+    assert [job.name for job in clock.jobs(app)][0] == "first of all"
+    with pytest.raises(ValueError, match="not there"):
+        clock.add_job(app, "orphan", every=timedelta(hours=1), run=lambda _db: None, before="no such job")
