@@ -21,7 +21,8 @@ def fresh_link(site, lang: str) -> str:
     """A new open survey link to the harness site's session held last week."""
     token = secrets.token_urlsafe(32)
     with site.app.app_context():
-        held = db.session.exec(select(SupportSession).where(SupportSession.title_en == "Peer support: a hard week")).one()
+        held = db.session.exec(select(SupportSession)
+                               .where(SupportSession.title_en == "Peer support: a hard week")).one()
         db.session.add(SurveyInvitation(token_hash=hash_token(token), session_id=held.id,
                                         expires_on=eastern_day(utcnow()) + timedelta(days=3)))
         db.session.commit()
