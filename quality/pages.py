@@ -110,6 +110,21 @@ ACCOUNT_PAGES: tuple[Page, ...] = (
 )
 # ---- end of accounts ----
 
+# ---- Gratitude space (issue 11): the feed, the queue and the log; forms and swaps in tests/gratitude ----
+GRATITUDE_PAGES: tuple[Page, ...] = (
+    Page("gratitude", "/{lang}/gratitude", screenshot=True, role="member"),
+    Page("gratitude-page-2", "/{lang}/gratitude?page=2", role="member"),
+    Page("gratitude-unverified", "/{lang}/gratitude", status=403, role="unverified"),
+    Page("login-for-gratitude", "/{lang}/account/login?next=/{lang}/gratitude"),
+    Page("staff-gratitude", "/{lang}/staff/gratitude", screenshot=True, role="staff"),
+    Page("staff-moderation-log", "/{lang}/staff/moderation-log", role="staff"),
+    Page("staff-gratitude-as-member", "/{lang}/staff/gratitude", status=403, role="member"),
+)
+GRATITUDE_FRAGMENTS: tuple[Fragment, ...] = (
+    Fragment("gratitude-more", "/{lang}/gratitude?page=2", role="member"),
+)
+# ---- end of gratitude space ----
+
 PAGES: tuple[Page, ...] = (
     Page("home", "/{lang}/", screenshot=True),
     Page("sessions", "/{lang}/sessions", screenshot=True),
@@ -131,6 +146,7 @@ PAGES: tuple[Page, ...] = (
     *(Page(f"error-{code}", f"/{{lang}}/_quality/error/{code}", status=code, screenshot=code == 500)
       for code in ERROR_CODES if code != 404),
     *ACCOUNT_PAGES,
+    *GRATITUDE_PAGES,
 )
 
 FRAGMENTS: tuple[Fragment, ...] = (
@@ -144,6 +160,7 @@ FRAGMENTS: tuple[Fragment, ...] = (
     Fragment("registration-panel", "/{lang}/sessions/{session_id}"),
     Fragment("registration-panel-full", "/{lang}/sessions/{full_session_id}"),
     Fragment("registration-panel-cancelled", "/{lang}/sessions/{cancelled_session_id}"),
+    *GRATITUDE_FRAGMENTS,
 )
 
 SWAPS: tuple[Swap, ...] = (

@@ -12,7 +12,8 @@ from portal.extensions import db as portal_db
 from portal.times import EASTERN
 from portal.sessions.models import FORMATS, SupportSession
 
-EXPECTED_TABLES = {"support_session", "user_account", "registration", "notification", "alembic_version"}
+EXPECTED_TABLES = {"support_session", "user_account", "registration", "notification", "alembic_version",
+                   "gratitude_post", "gratitude_appreciation", "gratitude_flag", "moderation_action"}
 
 
 def _migrated_app(app_config, url):

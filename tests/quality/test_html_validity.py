@@ -19,7 +19,6 @@ HTMX_ONLY = ('<!DOCTYPE html><html lang="en"><head><title>htmx</title></head><bo
 
 def collect_documents(site) -> dict[str, str]:
     """The served HTML of every page spec and fragment spec (signed in as the spec's role), named for the report."""
-    client = site.client()
     documents = {}
     for spec, lang in in_every_language(PAGES):
         path = spec.url_path(lang, site.sample)
@@ -32,7 +31,7 @@ def collect_documents(site) -> dict[str, str]:
         assert response.request.path != f"/{lang}/account/login" or spec.role is None, f"{spec.name}: signed out"
         documents[f"page-{spec.name}-{lang}"] = response.get_data(as_text=True)
     for spec, lang in in_every_language(FRAGMENTS):
-        response = client.get(spec.url_path(lang, site.sample), headers={"HX-Request": "true"})
+        response = site.client(spec.role).get(spec.url_path(lang, site.sample), headers={"HX-Request": "true"})
         html = response.get_data(as_text=True)
         assert response.status_code == spec.status and "<html" not in html, spec.name
         documents[f"fragment-{spec.name}-{lang}"] = nu.wrap_fragment(html, lang)
