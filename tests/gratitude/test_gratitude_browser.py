@@ -97,7 +97,7 @@ def test_the_moderation_flow_end_to_end(site, states, new_page, lang):
     member.keyboard.press("Enter")  # by keyboard
     member.wait_for_selector(f"#appreciate-{post_id} button[aria-pressed=true]")
     settle(member)
-    assert member.evaluate("() => document.activeElement.tagName") in ("BODY", "BUTTON")
+    assert member.evaluate("() => document.activeElement.id") == f"appreciate-button-{post_id}"  # focus kept
     clean(member, "the feed after appreciating")
     assert not watch.third_party_requests()
 
@@ -228,3 +228,52 @@ def assert_inert(page, ids, where: str, texts: bool = True) -> None:
         text = page.locator("main").inner_text()
         for payload in PAYLOADS[:5]:
             assert payload.replace("\u202e", "") in text.replace("\u202e", "") or not ids
+
+
+def _add_stories(app, count: int, status: str = "approved") -> list[int]:
+    with app.app_context():
+        author = db.session.exec(select(User).where(User.email == STAFF_EMAIL)).one()
+        posts = [GratitudePost(author_id=author.id, body=f"Keyboard story {n}: thank you, night team.",
+                               status=status, lang="en") for n in range(count)]
+        db.session.add_all(posts)
+        db.session.commit()
+        return [post.id for post in posts]
+
+
+def test_the_feed_and_the_queue_by_keyboard_only(site, states, new_page):
+    from quality.keyboard import ANNOUNCED, FOCUSED, press, tab_to
+
+    app, url = site
+    _add_stories(app, 3)
+    member = new_page(storage_state=states["member"])
+    member.goto(f"{url}/en/gratitude")
+    stops = []
+    while not stops or stops[-1]["landmark"] != "footer":
+        stops.append(press(member, "Tab"))
+        assert len(stops) < 400, "Tab never reached the footer"
+    assert "Gratitude" in [stop["text"] for stop in stops if stop["landmark"] == "header"]
+    assert [stop["order"] for stop in stops] == sorted(stop["order"] for stop in stops), "focus follows the page"
+    hidden = [stop for stop in stops if not stop["outline"]]
+    assert not hidden, f"focus not visible on {hidden}"
+    assert [stop["id"] for stop in stops if stop["landmark"] == "main"][0] == "body", "the composer comes first"
+
+    member.goto(f"{url}/en/gratitude")
+    tab_to(member, lambda focused: focused["text"] == "Report this story")
+    press(member, "Enter")  # opens the <details>
+    assert press(member, "Tab")["id"].startswith("reason-")
+    press(member, "ArrowDown")  # a reason chosen with the keyboard
+    press(member, "Tab")
+    press(member, "Enter")
+    member.wait_for_function("() => document.getElementById('announcer').textContent.length > 0")
+    assert "moderators" in member.evaluate(ANNOUNCED)
+    clean(member, "the feed after reporting by keyboard")
+
+    waiting = _add_stories(app, 1, status="pending")[0]
+    staff = new_page(storage_state=states["staff"])
+    staff.goto(f"{url}/en/staff/gratitude")
+    tab_to(staff, lambda focused: focused["text"] == "Approve" and
+           staff.evaluate("() => document.activeElement.closest('article').id") == f"post-{waiting}", limit=200)
+    press(staff, "Enter")
+    staff.wait_for_function("() => document.getElementById('announcer').textContent.includes('Approved')")
+    assert "queue-item--done" in staff.locator(f"#post-{waiting}").get_attribute("class")
+    assert staff.evaluate(FOCUSED)["id"] == f"post-{waiting}-heading"  # focus moves to the updated row
