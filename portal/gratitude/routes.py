@@ -2,7 +2,7 @@
 Every interaction is a real form; htmx swaps the region it changes, and without JavaScript the page reloads."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from portal.extensions import db, utcnow
 from portal.gratitude.forms import StoryForm
 from portal.gratitude.models import REPORT_REASONS
 from portal.gratitude.support import support_for, template_helpers
-from portal.htmx import render, wants_fragment
+from portal.htmx import wants_fragment
 from portal.i18n import current_lang
 
 bp = Blueprint("gratitude", __name__, url_prefix="/<lang:lang>/gratitude")
@@ -26,8 +26,16 @@ def _page_number() -> int:
 
 
 def _new_form() -> StoryForm:
-    form = StoryForm(formdata=None, language=current_lang(), display="first_name")
-    return form
+    """An empty composer: signed with the first name, in the interface's language."""
+    return StoryForm(formdata=None, language=current_lang(), display="first_name")
+
+
+def _answer(page: str, fragment: str, status: int = 200, **context):
+    """The page, or the fragment for an htmx swap; personal, so never cached by anyone else."""
+    response = make_response(render_template(fragment if wants_fragment() else page, **context), status)
+    response.vary.add("HX-Request")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("")
@@ -35,26 +43,15 @@ def _new_form() -> StoryForm:
 def feed():
     """The feed, newest first, and the composer. An htmx request for a later page gets only its stories."""
     page = queries.feed_page(db.session, viewer=current_user, page=_page_number())
-    if wants_fragment() and "page" in request.args:
-        response = render("gratitude/feed.html", "gratitude/_feed_page.html", feed=page)
-    else:
-        response = render("gratitude/feed.html", "gratitude/feed.html", feed=page, form=_new_form())
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    fragment = "gratitude/_feed_page.html" if "page" in request.args else "gratitude/feed.html"
+    return _answer("gratitude/feed.html", fragment, feed=page, form=_new_form())
 
 
 def _composer(form: StoryForm, status: int, *, written=None, refusal: str | None = None):
     """The composer region (htmx) or the whole page, with what was typed, a message, and help when needed."""
     support = support_for(current_user.province) if written is not None and written.urgent else None
-    context = dict(form=form, written=written, refusal=refusal, support=support)
-    if wants_fragment():
-        response = render("gratitude/_composer_swap.html", "gratitude/_composer_swap.html", status,
-                          feed=queries.feed_page(db.session, viewer=current_user, page=1), **context)
-    else:
-        response = render("gratitude/feed.html", "gratitude/feed.html", status,
-                          feed=queries.feed_page(db.session, viewer=current_user, page=1), **context)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _answer("gratitude/feed.html", "gratitude/_composer_swap.html", status, form=form, written=written,
+                   refusal=refusal, support=support, feed=queries.feed_page(db.session, viewer=current_user, page=1))
 
 
 @bp.post("")

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from portal.gratitude.models import Flag, GratitudePost, ModerationAction
+from portal.gratitude.models import Flag, ModerationAction
 from tests.gratitude.conftest import HTMX
 
 
