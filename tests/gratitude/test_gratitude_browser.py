@@ -277,3 +277,25 @@ def test_the_feed_and_the_queue_by_keyboard_only(site, states, new_page):
     staff.wait_for_function("() => document.getElementById('announcer').textContent.includes('Approved')")
     assert "queue-item--done" in staff.locator(f"#post-{waiting}").get_attribute("class")
     assert staff.evaluate(FOCUSED)["id"] == f"post-{waiting}-heading"  # focus moves to the updated row
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_moderator_who_comes_second_sees_the_409_message_swapped_in(site, states, new_page, lang):
+    app, url = site
+    post_id = _add_stories(app, 1, status="pending")[0]
+    late = new_page(storage_state=states["staff"])
+    late.goto(f"{url}/{lang}/staff/gratitude")
+    first = new_page(storage_state=states["staff"])  # another moderator, a moment earlier
+    first.goto(f"{url}/{lang}/staff/gratitude")
+    first.locator(f"#post-{post_id}").get_by_role("button", name=WORDS[lang]["approve"], exact=True).click()
+    first.get_by_text(WORDS[lang]["approved"]).wait_for()
+    with late.expect_response(lambda response: response.status == 409):
+        late.locator(f"#post-{post_id}").get_by_role("button", name=WORDS[lang]["approve"], exact=True).click()
+    message = {"en": "Another moderator acted on this story first", "fr": "Une autre personne de la modération"}[lang]
+    late.locator(f"#post-{post_id} [role=alert]").get_by_text(message).wait_for()
+    settle(late)
+    assert late.evaluate("() => performance.getEntriesByType('navigation').length") == 1
+    assert message in late.evaluate("() => document.getElementById('announcer').textContent")
+    clean(late, "the row after a 409")
+    with app.app_context():
+        assert len(db.session.exec(select(ModerationAction).where(ModerationAction.post_id == post_id)).all()) == 1
