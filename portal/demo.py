@@ -144,7 +144,8 @@ def load_demo(db: Session, *, today: date | None = None) -> list[str]:
     returns a report (with the demo credentials). Refuses to run in production. The caller commits."""
     from flask import current_app
 
-    from portal.accounts.demo import load_demo_accounts
+    from portal.accounts.demo import DEMO_ACCOUNTS, load_demo_accounts
+    from portal.gratitude.demo import load_demo_stories
 
     if current_app.config.get("PORTAL_ENV") == "production":
         raise RuntimeError("Demo data is never loaded in production (PORTAL_ENV=production).")
@@ -159,4 +160,7 @@ def load_demo(db: Session, *, today: date | None = None) -> list[str]:
         db.add(SupportSession(**fields, starts_at=starts, ends_at=starts + timedelta(minutes=minutes),
                               zoom_url=f"https://zoom.example.invalid/j/{9000000 + days * 100 + hour}"))
         added += 1
-    return [f"Demo sessions: {added} added, {len(PROGRAMME) - added} already there.", *load_demo_accounts(db)]
+    report = [f"Demo sessions: {added} added, {len(PROGRAMME) - added} already there.", *load_demo_accounts(db)]
+    db.flush()
+    member = next(account for account in DEMO_ACCOUNTS if not account["staff"])
+    return report + load_demo_stories(db, author_email=member["email"])

@@ -2,6 +2,7 @@
 from sqlmodel import SQLModel
 
 from portal.accounts.models import User  # noqa: F401
+from portal.gratitude.models import Appreciation, Flag, GratitudePost, ModerationAction  # noqa: F401
 from portal.notifications.models import Notification  # noqa: F401
 from portal.registrations.models import CalendarFeed, Registration  # noqa: F401
 from portal.sessions.models import SupportSession  # noqa: F401

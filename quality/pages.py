@@ -151,6 +151,21 @@ SURVEY_PAGES: tuple[Page, ...] = (
 )
 # ---- end of surveys ----
 
+# ---- Gratitude space (issue 11): the feed, the queue and the log; forms and swaps in tests/gratitude ----
+GRATITUDE_PAGES: tuple[Page, ...] = (
+    Page("gratitude", "/{lang}/gratitude", screenshot=True, role="member"),
+    Page("gratitude-page-2", "/{lang}/gratitude?page=2", role="member"),
+    Page("gratitude-unverified", "/{lang}/gratitude", status=403, role="unverified"),
+    Page("login-for-gratitude", "/{lang}/account/login?next=/{lang}/gratitude"),
+    Page("staff-gratitude", "/{lang}/staff/gratitude", screenshot=True, role="staff"),
+    Page("staff-moderation-log", "/{lang}/staff/moderation-log", role="staff"),
+    Page("staff-gratitude-as-member", "/{lang}/staff/gratitude", status=403, role="member"),
+)
+GRATITUDE_FRAGMENTS: tuple[Fragment, ...] = (
+    Fragment("gratitude-more", "/{lang}/gratitude?page=2", role="member"),
+)
+# ---- end of gratitude space ----
+
 PAGES: tuple[Page, ...] = (
     Page("home", "/{lang}/", screenshot=True),
     Page("sessions", "/{lang}/sessions", screenshot=True),
@@ -174,6 +189,7 @@ PAGES: tuple[Page, ...] = (
     *ACCOUNT_PAGES,
     *STAFF_PAGES,
     *SURVEY_PAGES,
+    *GRATITUDE_PAGES,
 )
 
 FRAGMENTS: tuple[Fragment, ...] = (
@@ -189,6 +205,7 @@ FRAGMENTS: tuple[Fragment, ...] = (
     Fragment("registration-panel-cancelled", "/{lang}/sessions/{cancelled_session_id}"),
     Fragment("staff-results", "/{lang}/staff/sessions?status=published", role="staff"),
     Fragment("staff-results-empty", "/{lang}/staff/sessions?q=no-such-session", role="staff"),
+    *GRATITUDE_FRAGMENTS,
 )
 
 SWAPS: tuple[Swap, ...] = (

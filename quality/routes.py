@@ -17,6 +17,7 @@ ROUTE_SAMPLES: dict[str, object] = {
     "token": "not-a-real-token",  # verification, survey and calendar-feed links: a wrong token still gets headers
     "notification_id": 1,  # staff outbox retry: an unknown id still gets headers and needs a CSRF token
     "code": 500,  # the harness site's error probe: its response is an error page, which needs the headers too
+    "post_id": 1,  # gratitude stories and their moderation: an unknown id still gets headers and needs a CSRF token
 }
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -94,6 +94,7 @@ def build_app(workdir: Path) -> tuple[Flask, dict[str, object]]:
         sample = _add_states(db.session)
         sample.update(_add_accounts(db.session))
         sample.update(_add_surveys(db.session))
+        sample.update(_add_gratitude(db.session))
     return app, sample
 
 
@@ -260,3 +261,37 @@ class Site:
                 sign_in_client(client, *ROLES[role])
             self._clients[role] = client
         return self._clients[role]
+
+
+# ---- Gratitude space (issue 11) ----
+def _add_gratitude(session: Session) -> dict[str, int]:
+    """Stories in every state the pages show: more approved ones than a page holds (so "Show more" appears), one
+    of the member's own waiting for moderation, one that signals distress, one reported and hidden, a log entry."""
+    from portal.gratitude.models import Flag, GratitudePost, ModerationAction
+
+    member = session.exec(select(User).where(User.email == MEMBER_EMAIL)).one()
+    staff = session.exec(select(User).where(User.email == STAFF_EMAIL)).one()
+    now = utcnow()
+    approved = [GratitudePost(author_id=staff.id if n % 2 else member.id, lang="fr" if n % 3 == 0 else "en",
+                              display="anonymous" if n % 4 == 0 else "first_name", status="approved",
+                              body=(f"Merci à l'équipe de l'étage {n}.\n\nUn café partagé a tout changé."
+                                    if n % 3 == 0 else f"Thank you to the night team on ward {n}.\n\n"
+                                    "A shared coffee changed my whole shift."),
+                              created_at=now - timedelta(hours=n + 1), approved_at=now - timedelta(hours=n + 1),
+                              appreciation_count=n % 3) for n in range(24)]
+    waiting = GratitudePost(author_id=member.id, status="pending", lang="en", created_at=now - timedelta(minutes=5),
+                            body="My own story, waiting for a moderator to read it.")
+    urgent = GratitudePost(author_id=member.id, status="pending", lang="fr", urgent=True,
+                           created_at=now - timedelta(minutes=30),
+                           body="Merci à ma collègue. Certains soirs, je n'en peux plus.")
+    hidden = GratitudePost(author_id=staff.id, status="hidden", lang="en", open_reports=3,
+                           created_at=now - timedelta(days=2), reported_at=now - timedelta(days=1),
+                           body="A story three members reported.")
+    session.add_all([*approved, waiting, urgent, hidden])
+    session.flush()
+    session.add(Flag(post_id=hidden.id, reporter_id=member.id, reason="unkind"))
+    session.add(ModerationAction(post_id=hidden.id, action="hidden_by_reports", created_at=now - timedelta(days=1)))
+    session.add(ModerationAction(actor_id=staff.id, post_id=approved[0].id, action="approved", created_at=now))
+    session.commit()
+    return {"story_id": approved[0].id, "post_id": approved[0].id}
+# ---- end of gratitude space ----

@@ -13,7 +13,8 @@ from portal.times import EASTERN
 from portal.sessions.models import FORMATS, SupportSession
 
 EXPECTED_TABLES = {"support_session", "user_account", "registration", "notification", "alembic_version",
-                   "survey_invitation", "survey_response", "survey_round", "survey_opt_out"}
+                   "staff_action", "survey_invitation", "survey_response", "survey_round", "survey_opt_out",
+                   "gratitude_post", "gratitude_appreciation", "gratitude_flag", "moderation_action"}
 
 
 def _migrated_app(app_config, url):

@@ -1,7 +1,7 @@
 """surveys: invitations (token hashes only), anonymous responses, rounds sent, opt-outs; no time finer than a day
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-02 05:15:01
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -70,4 +70,16 @@
     announcer.textContent = "";
     window.setTimeout(function () { announcer.textContent = text; }, 100);
   }
+
+  // A form marked data-swap-refusals shows the server's answer even when it refuses: 409 (another moderator acted
+  // first), 422 (a problem with what was typed, kept in the answer) and 429 (too many stories for now).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if ((status === 409 || status === 422 || status === 429) && elt && elt.closest &&
+        elt.closest("[data-swap-refusals]")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 })();
