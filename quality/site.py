@@ -199,11 +199,26 @@ def _add_surveys(session: Session) -> dict[str, str]:
     return tokens
 
 
+def _read_and_close(file, _block_size: int = 8192) -> list[bytes]:
+    """A `wsgi.file_wrapper` that reads the (small, static) file at once and closes it. Werkzeug's dev server does
+    not close a response's iterator when the browser drops the connection mid-write (a page closed while its
+    favicon loads), which would leave the file open for the garbage collector to complain about."""
+    try:
+        return [file.read()]
+    finally:
+        file.close()
+
+
 class _QuietRequestHandler(WSGIRequestHandler):
-    """No access log on the console: test output stays readable."""
+    """No access log on the console (test output stays readable); static files read whole (see _read_and_close)."""
 
     def log_request(self, *args, **kwargs) -> None:  # noqa: D102
         pass
+
+    def make_environ(self):  # noqa: D102
+        environ = super().make_environ()
+        environ["wsgi.file_wrapper"] = _read_and_close
+        return environ
 
 
 class LiveServer:
