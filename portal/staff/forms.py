@@ -42,6 +42,12 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _paragraphs(value):
+    """A textarea's text with the line breaks browsers send (CRLF) stored as plain newlines, so saving a form
+    unchanged changes nothing."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip() if isinstance(value, str) else value
+
+
 def _text_problem(value: str, maximum: int, *, one_line: bool) -> str | None:
     if len(value) > maximum:
         return _l("Use at most %(max)d characters (this has %(count)d).", max=maximum, count=len(value))
@@ -111,8 +117,8 @@ class SessionForm(FlaskForm):
 
     title_en = StringField(_l("Title (English)"), filters=[_strip])
     title_fr = StringField(_l("Title (French)"), filters=[_strip])
-    description_en = TextAreaField(_l("Description (English)"), filters=[_strip])
-    description_fr = TextAreaField(_l("Description (French)"), filters=[_strip])
+    description_en = TextAreaField(_l("Description (English)"), filters=[_paragraphs])
+    description_fr = TextAreaField(_l("Description (French)"), filters=[_paragraphs])
     format = SelectField(_l("Format"), choices=_options(FORMATS), validate_choice=False)
     topics = _checkboxes(_l("Topics"), TOPICS)
     language = SelectField(_l("Language of the session"), choices=_options(DELIVERY_LANGUAGES),

@@ -111,6 +111,8 @@ def update_session(db: Session, *, session_id: int, values: SessionValues, publi
         raise Refused(_l("A published session cannot go back to being a draft. Cancel it instead if it will not "
                          "take place."))
     new = _columns(values)
+    if set(new["topics"]) == set(session.topics):
+        new["topics"] = list(session.topics)  # the same topics ticked: their order is the form's, not a change
     changes = {name: (getattr(session, name), value) for name, value in new.items()
                if getattr(session, name) != value}
     if "starts_at" in changes and values.starts_at <= now:

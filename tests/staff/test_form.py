@@ -230,3 +230,20 @@ def test_unknown_sessions_are_404_and_a_cancelled_one_cannot_be_edited(client, p
     assert "Cette séance est annulée et ne peut plus être modifiée." in response.get_data(as_text=True)
     fresh(db)
     assert db.get(SupportSession, cancelled.id).capacity == 30
+
+
+def test_saving_the_form_unchanged_changes_nothing_and_records_nothing(client, post, staff, db, make_session):
+    """Browsers send a textarea's line breaks as CRLF and ticked boxes in the form's order: neither is a change."""
+    session = make_session(description_en="First paragraph.\n\nSecond paragraph.", topics=["stress", "burnout"],
+                           zoom_url="https://zoom.us/j/1", starts_at=eastern_day(10, "19:00"))
+    fields = session_fields(wall(session.starts_at), title_en=session.title_en, title_fr=session.title_fr,
+                            description_en="First paragraph.\r\n\r\nSecond paragraph.",
+                            description_fr=session.description_fr, format=session.format,
+                            topics=["burnout", "stress"], language=session.language, moderator=session.moderator,
+                            duration_minutes="60", capacity="30", zoom_url=session.zoom_url)
+    response = post(f"/en/staff/sessions/{session.id}/edit", fields)
+    assert response.status_code == 302
+    assert "Nothing was changed." in client.get(response.headers["Location"]).get_data(as_text=True)
+    fresh(db)
+    assert db.exec(select(func.count()).select_from(StaffAction)).one() == 0
+    assert db.get(SupportSession, session.id).ics_sequence == 0
