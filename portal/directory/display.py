@@ -156,8 +156,8 @@ def status_text(choice: ProvinceChoice) -> str:
     shown = (_("Showing services across Canada.") if choice.anywhere else
              _("Showing services across Canada, and services for %(province)s.", province=PROVINCES[choice.code]))
     if choice.ignored:
-        return _("We did not recognise the province or territory “%(value)s”, so we ignored it.",
-                 value=choice.ignored) + " " + shown
+        # Never the value itself: text from a link must not speak on the crisis page ("ON. URGENT: 988 is down").
+        return _("We did not recognise the province or territory in the link, so we ignored it.") + " " + shown
     return shown
 
 

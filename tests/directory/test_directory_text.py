@@ -58,7 +58,8 @@ def test_plain_text_uses_the_remembered_province(client):
 
 def test_plain_text_reports_an_ignored_province(client):
     text = client.get("/en/help.txt?province=XX").get_data(as_text=True)
-    assert "We did not recognise the province or territory “XX”, so we ignored it." in text
+    assert "We did not recognise the province or territory in the link, so we ignored it." in text
+    assert "XX" not in text
 
 
 def test_the_page_links_to_its_plain_text_version(client):
