@@ -87,9 +87,9 @@ def parse_filters(args: Mapping[str, str]) -> ListingFilters:
 
 @dataclass
 class Listing:
-    """One page of results."""
+    """One page of results (sessions here; the staff console pages its rows and its record with it too)."""
 
-    items: list[SupportSession]
+    items: list
     total: int
     page: int
     per_page: int
@@ -100,7 +100,8 @@ class Listing:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """Text to match literally inside a LIKE pattern (with `escape="\\"`): its %, _ and \\ lose their meaning."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -126,7 +127,7 @@ def list_upcoming(db: Session, *, filters: ListingFilters, per_page: int, now: d
         conditions.append(SupportSession.starts_at < _day_start(filters.date_to + timedelta(days=1)))
     if filters.q:
         for word in filters.q.split()[:10]:
-            pattern = f"%{_escape_like(word)}%"
+            pattern = f"%{escape_like(word)}%"
             conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in (
                 SupportSession.title_en, SupportSession.title_fr, SupportSession.description_en,
                 SupportSession.description_fr, SupportSession.moderator))))

@@ -18,6 +18,7 @@ from portal.accounts.models import User
 from portal.notifications.models import Notification
 from portal.registrations.models import Registration
 from portal.sessions.models import SupportSession
+from portal.sessions.services import Listing, escape_like
 from portal.staff.models import StaffAction
 
 MAX_QUERY_LENGTH = 200
@@ -86,25 +87,6 @@ class Row:
         return [name for name in REQUIRED_TO_PUBLISH if not (getattr(self.session, name) or "").strip()]
 
 
-@dataclass
-class Page:
-    """One page of rows."""
-
-    rows: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages there are (at least one)."""
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def waitlist_sizes(db: Session, session_ids: list[int]) -> dict[int, int]:
     """How many are waiting for each of these sessions (one grouped query)."""
     if not session_ids:
@@ -121,7 +103,7 @@ def rows_for(db: Session, sessions: list[SupportSession], *, now: datetime) -> l
     return [Row(session, sizes.get(session.id, 0), now) for session in sessions]
 
 
-def console_sessions(db: Session, *, filters: ConsoleFilters, per_page: int, now: datetime) -> Page:
+def console_sessions(db: Session, *, filters: ConsoleFilters, per_page: int, now: datetime) -> Listing:
     """Every session matching the filters: upcoming first (soonest first), then past ones (latest first)."""
     conditions = []
     if filters.status == "draft":
@@ -133,7 +115,7 @@ def console_sessions(db: Session, *, filters: ConsoleFilters, per_page: int, now
     elif filters.status == "past":
         conditions += [SupportSession.status == "scheduled", SupportSession.starts_at <= now]
     for word in filters.q.split()[:10]:
-        pattern = f"%{_escape_like(word)}%"
+        pattern = f"%{escape_like(word)}%"
         conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in (
             SupportSession.title_en, SupportSession.title_fr, SupportSession.moderator))))
     total = db.exec(select(func.count()).select_from(SupportSession).where(*conditions)).one()
@@ -146,7 +128,7 @@ def console_sessions(db: Session, *, filters: ConsoleFilters, per_page: int, now
              SupportSession.starts_at.desc(), SupportSession.id)
     sessions = db.exec(select(SupportSession).where(*conditions).order_by(*order)
                        .offset((filters.page - 1) * per_page).limit(per_page)).all()
-    return Page(rows_for(db, list(sessions), now=now), total, filters.page, per_page)
+    return Listing(rows_for(db, list(sessions), now=now), total, filters.page, per_page)
 
 
 def upcoming_rows(db: Session, *, now: datetime, limit: int = 50) -> list[Row]:
@@ -171,7 +153,7 @@ class LogEntry:
     session_title: str | None
 
 
-def action_log(db: Session, *, page: int, per_page: int) -> Page:
+def action_log(db: Session, *, page: int, per_page: int) -> Listing:
     """The record of staff actions, newest first (one count, one joined query)."""
     total = db.exec(select(func.count()).select_from(StaffAction)).one()
     pages = max(1, math.ceil(total / per_page))
@@ -184,4 +166,4 @@ def action_log(db: Session, *, page: int, per_page: int) -> Page:
         .offset((page - 1) * per_page).limit(per_page)).all()
     entries = [LogEntry(action, f"{first} {last}" if first is not None else None, title)
                for action, first, last, title in rows]
-    return Page(entries, total, page, per_page)
+    return Listing(entries, total, page, per_page)
