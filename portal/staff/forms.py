@@ -38,6 +38,11 @@ REQUIRED_TO_PUBLISH = {
 }
 
 
+def missing_to_publish(session) -> list[str]:
+    """The fields publishing needs that a stored session leaves empty (field names, in the form's order)."""
+    return [name for name in REQUIRED_TO_PUBLISH if not (getattr(session, name) or "").strip()]
+
+
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
 

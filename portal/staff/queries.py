@@ -82,9 +82,9 @@ class Row:
     @property
     def missing(self) -> list[str]:
         """For a draft, what publishing still needs (field names)."""
-        from portal.staff.forms import REQUIRED_TO_PUBLISH
+        from portal.staff.forms import missing_to_publish
 
-        return [name for name in REQUIRED_TO_PUBLISH if not (getattr(self.session, name) or "").strip()]
+        return missing_to_publish(self.session)
 
 
 def waitlist_sizes(db: Session, session_ids: list[int]) -> dict[int, int]:

@@ -15,7 +15,7 @@ from portal.htmx import render, wants_fragment
 from portal.sessions.models import SupportSession
 import portal.staff.queries as queries
 import portal.staff.services as services
-from portal.staff.forms import REQUIRED_TO_PUBLISH, SessionForm, form_data_of
+from portal.staff.forms import REQUIRED_TO_PUBLISH, SessionForm, form_data_of, missing_to_publish
 from portal.staff.models import ACTIONS
 from portal.staff.signals import staff_overview
 
@@ -26,7 +26,7 @@ LOG_PER_PAGE = 50
 
 @bp.context_processor
 def _vocabulary() -> dict:
-    return {"missing_labels": REQUIRED_TO_PUBLISH, "ACTIONS": ACTIONS}
+    return {"missing_labels": REQUIRED_TO_PUBLISH, "missing_to_publish": missing_to_publish, "ACTIONS": ACTIONS}
 
 
 def _session_or_404(session_id: int) -> SupportSession:
