@@ -16,6 +16,7 @@ from portal.htmx import wants_fragment
 import portal.registrations.feeds as feeds
 import portal.registrations.services as services
 from portal.registrations.panel import render_panel
+from portal.security import ORIGIN_ONLY_REFERRER
 from portal.sessions.models import SupportSession
 from portal.urls import absolute_url
 
@@ -98,7 +99,7 @@ def issue_feed():
     response = Response(render_template("registrations/feed_created.html",
                                         feed_url=absolute_url("calendar_feeds.feed", token=token)))
     response.headers["Cache-Control"] = "no-store"  # the address is a secret: no copy in any cache
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = ORIGIN_ONLY_REFERRER  # the page has forms (see portal.security)
     return response
 
 
