@@ -8,6 +8,7 @@ all speak the recipient's language. Templates are `templates/email/<template>.tx
 from __future__ import annotations
 
 import hashlib
+import hmac
 from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
@@ -36,8 +37,13 @@ def mail_domain() -> str:
 
 
 def message_id(dedupe_key: str) -> str:
-    """A Message-ID derived from the dedupe key: the same on every retry, so mail clients fold duplicates."""
-    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:40]
+    """A Message-ID derived from the dedupe key: the same on every retry, so mail clients fold duplicates.
+
+    Keyed with the installation's SECRET_KEY, so two installations (say, staging and production sending from the
+    same domain) never produce the same id, and the id does not reveal the dedupe key (row ids) it comes from.
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, dedupe_key.encode(), hashlib.sha256).hexdigest()[:40]
     return f"<{digest}@{mail_domain()}>"
 
 

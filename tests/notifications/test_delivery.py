@@ -62,6 +62,22 @@ def test_compose_builds_multipart_alternative_with_a_stable_message_id(db):
     assert "988" in html and "911" in html and "988" in first.get_body(("plain",)).get_content()
 
 
+def test_message_ids_use_the_mail_domain_and_differ_between_installations(app, db):
+    """Stable per dedupe key within one installation; another installation (its own secret, its own MAIL_FROM)
+    never produces the same id for the same key, and the id does not spell out the key."""
+    from portal.notifications.compose import message_id
+
+    row = _queue(db)
+    first = delivery.compose(row, db)["Message-ID"]
+    assert first == message_id("k1") and first.endswith("@localhost>")
+    app.config.update(MAIL_FROM="Wellness Connection <bien-etre@portal.example>", SECRET_KEY="another install")
+    other = delivery.compose(row, db)["Message-ID"]
+    assert other.endswith("@portal.example>") and other.split("@")[0] != first.split("@")[0]
+    assert other == message_id("k1") and "k1" not in other
+    app.config["MAIL_FROM"] = "Wellness Connection <wellness@localhost>"
+    assert message_id("k1") != first  # same domain, different secret: still distinct
+
+
 def test_attachments_make_it_multipart_mixed_with_params(db):
     message = delivery.compose(_queue(db, payload={"invite": True}), db)
     assert message.get_content_type() == "multipart/mixed"
