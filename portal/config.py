@@ -59,6 +59,8 @@ class Config:
         # Retry backoff of a failed email: doubles from the minimum up to the maximum (put on each message).
         self.PORTAL_DELIVERY_MIN_BACKOFF_MS = int(env.get("PORTAL_DELIVERY_MIN_BACKOFF_MS", "15000"))
         self.PORTAL_DELIVERY_MAX_BACKOFF_MS = int(env.get("PORTAL_DELIVERY_MAX_BACKOFF_MS", str(60 * 60 * 1000)))
+        # How long after it was due an email is still retried before it is marked failed for staff (an MTA's queue).
+        self.PORTAL_DELIVERY_MAX_AGE_HOURS = float(env.get("PORTAL_DELIVERY_MAX_AGE_HOURS", "48"))
         # How long a request waits for a session's row lock on PostgreSQL before answering "try again" (503). Each
         # holder keeps it for milliseconds, so a burst's queue drains well within it; only a stuck lock reaches it.
         self.PORTAL_LOCK_TIMEOUT_MS = int(env.get("PORTAL_LOCK_TIMEOUT_MS", "10000"))
