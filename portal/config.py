@@ -31,6 +31,9 @@ class Config:
         self.SMTP_URL = env.get("SMTP_URL") or None
         self.MAIL_FROM = env.get("MAIL_FROM", "Wellness Connection <wellness@localhost>")
         self.PORTAL_BASE_URL = env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        # The domain in calendar UIDs. Fixed, not PORTAL_BASE_URL's host, so moving the site to a new address never
+        # duplicates events in calendars; empty means MAIL_FROM's domain.
+        self.PORTAL_CALENDAR_UID_DOMAIN = env.get("PORTAL_CALENDAR_UID_DOMAIN", "")
         self.PORTAL_OUTBOX_DIR = env.get("PORTAL_OUTBOX_DIR", str(INSTANCE / "outbox"))
         self.PORTAL_RETENTION_DAYS = int(env.get("PORTAL_RETENTION_DAYS", "30"))
         self.PORTAL_ENV = env.get("PORTAL_ENV", "development")
