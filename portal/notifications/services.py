@@ -65,11 +65,13 @@ def stuck_among(db: Session, notification_ids: list[int]) -> list[Notification]:
 
 
 def retry_failed(db: Session, notification_id: int) -> Notification | None:
-    """Give a failed row a fresh set of attempts (staff action); it is dispatched when the caller commits."""
+    """Give a failed row a fresh start (staff action): attempts from zero and a new maximum age counted from now
+    (it is due now); it is dispatched when the caller commits."""
     notification = db.get(Notification, notification_id)
     if notification is None or notification.status != "failed":
         return None
     notification.status = "pending"
+    notification.due_at = utcnow()
     notification.attempts = 0
     notification.retry_at = None
     notification.claimed_until = None

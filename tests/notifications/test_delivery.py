@@ -149,6 +149,19 @@ def test_failures_are_retried_until_the_maximum_age_then_failed(app, db, caplog)
     assert given_up.levelname == "ERROR" and "Gave up" in given_up.getMessage() and not given_up.exc_info
 
 
+def test_a_staff_retry_gives_an_old_failed_email_a_new_window(app, db):
+    from portal.notifications.services import retry_failed
+
+    row = _queue(db, kind="test.broken", due_at=utcnow() - timedelta(hours=50))
+    assert delivery.deliver(row.id) == "failed"
+    _fresh(db, row)
+    assert retry_failed(db, row.id) is not None
+    db.commit()
+    with pytest.raises(delivery.DeliveryFailed):  # tried again, and still within its new window
+        delivery.deliver(row.id)
+    assert _fresh(db, row).status == "pending"
+
+
 def test_the_maximum_age_is_configurable(app, db):
     app.config["PORTAL_DELIVERY_MAX_AGE_HOURS"] = 2
     row = _queue(db, kind="test.broken", due_at=utcnow() - timedelta(hours=2, minutes=1))
