@@ -1,4 +1,4 @@
-"""Every page and htmx state in Chromium, in both languages: zero axe violations (WCAG 2.1 A and AA), no request
+"""Every page and htmx state in Chromium, in both languages: zero axe violations (WCAG 2.2 A and AA), no request
 leaves this machine, no console error (a CSP violation is one). Pages behind sign-in are opened signed in as their
 role; states after a submission are reached by filling and submitting the form."""
 from __future__ import annotations
