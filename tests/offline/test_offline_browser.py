@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from quality.browser import PageWatch
+from quality.site import MEMBER_EMAIL, MEMBER_PASSWORD
+
 pytestmark = pytest.mark.browser
 
 # The worker controls the page once it is activated, and it activates only after saving every page.
@@ -12,15 +15,39 @@ CONTROLLED = "() => navigator.serviceWorker.controller !== null && navigator.ser
 
 
 @pytest.fixture
-def offline_page(quality_site, new_page):
-    """A page that visited the home page once (online), whose service worker has saved the crisis pages, and whose
-    browser context has then gone offline."""
+def online_page(quality_site, new_page):
+    """A page that visited the home page once, whose service worker has saved the crisis pages and now controls it;
+    registering and installing the worker raised no console error (a CSP refusal would be one)."""
     page = new_page(service_workers="allow")
+    watch = PageWatch(page)
     page.goto(f"{quality_site.url}/en/")
     page.wait_for_function(CONTROLLED)
-    page.context.set_offline(True)
-    yield page
-    page.context.set_offline(False)
+    assert watch.console_errors == []
+    return page
+
+
+@pytest.fixture
+def offline_page(online_page):
+    """The same page, its browser context then offline."""
+    online_page.context.set_offline(True)
+    yield online_page
+    online_page.context.set_offline(False)
+
+
+def test_online_the_worker_lets_everything_through(quality_site, online_page):
+    """Redirects, signing in (a POST the worker leaves alone) and a member's page work as without a worker."""
+    page = online_page
+    page.goto(f"{quality_site.url}/")
+    assert page.url == f"{quality_site.url}/en/"
+    page.goto(f"{quality_site.url}/en/account")
+    assert "/en/account/login" in page.url
+    page.fill("input[name=email]", MEMBER_EMAIL)
+    page.fill("input[name=password]", MEMBER_PASSWORD)
+    with page.expect_navigation():
+        page.locator("form[action='/en/account/login'] button[type=submit]").click()
+    page.goto(f"{quality_site.url}/en/account")
+    assert page.url.endswith("/en/account")
+    assert page.locator("form[action='/en/account/logout']").count() == 1
 
 
 def _tel_links(page) -> set[str]:
