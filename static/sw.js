@@ -50,6 +50,18 @@ function saved(url) {
   });
 }
 
+// "Open now" and "Closed now" were true when the page was saved, not when it is read: a saved page leaves them out
+// (the hours stay).
+var LIVE_STATE = /<p class="service__state[^"]*">[^<]*<\/p>/g;
+
+function withoutLiveState(response) {
+  if (!response || (response.headers.get("Content-Type") || "").indexOf("text/html") !== 0) { return response; }
+  return response.text().then(function (html) {
+    return new Response(html.replace(LIVE_STATE, ""),
+      {status: response.status, statusText: response.statusText, headers: response.headers});
+  });
+}
+
 function offlineAnswer(request) {
   var isHtmx = request.headers.get("HX-Request") === "true";
   return saved(request.url).then(function (response) {
@@ -58,7 +70,7 @@ function offlineAnswer(request) {
       // loads the page, from this cache, as a navigation.
       return new Response("", {status: 200, headers: {"HX-Redirect": request.url}});
     }
-    if (response) { return response; }
+    if (response) { return withoutLiveState(response); }
     if (request.mode === "navigate") { return saved(SETTINGS.offline[languageOf(request.url)]); }
     return Response.error();
   });

@@ -72,6 +72,19 @@ def test_the_help_pages_open_offline(quality_site, offline_page):
     assert box["height"] >= 44
 
 
+def test_a_saved_page_never_says_open_now(quality_site, online_page):
+    """Whether a service is open was true when the page was saved: offline, the badges go; the hours stay."""
+    page = online_page
+    page.goto(f"{quality_site.url}/en/help?province=ON")
+    assert page.locator(".service__state").count() > 0
+    page.context.set_offline(True)
+    page.goto(f"{quality_site.url}/en/help?province=ON")
+    assert page.locator("#service-on-oma-php").count() == 1
+    assert page.locator(".service__state").count() == 0
+    assert page.locator(".service__facts").count() > 0
+    page.context.set_offline(False)
+
+
 def test_the_province_filter_works_offline(quality_site, offline_page):
     """Choosing a province makes an htmx request; offline, the worker sends the browser to the saved page."""
     page = offline_page
