@@ -12,14 +12,15 @@ from typing import Any
 from flask import Flask
 
 from portal import accounts, cli, directory, errors, extensions, health, i18n, notifications, pages, registrations
-from portal import gratitude, security, sessions, staff, surveys
+from portal import gratitude, offline, security, sessions, staff, surveys
 from portal.config import ROOT, Config
 
 # Each builds only on those before it (tests/test_architecture.py holds it to that): accounts on notifications;
 # registrations on notifications, accounts and sessions; staff on all of those; gratitude on accounts, directory,
 # notifications and staff; surveys on registrations, sessions, accounts, notifications and staff; pages on
 # sessions. The app-wide pieces (extensions, i18n, security, errors, cli) come first and know no feature.
-FEATURES = (notifications, accounts, directory, sessions, registrations, staff, gratitude, surveys, pages, health)
+FEATURES = (notifications, accounts, directory, sessions, registrations, staff, gratitude, surveys, pages, offline,
+            health)
 
 
 def create_app(config: Any = None) -> Flask:

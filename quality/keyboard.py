@@ -31,3 +31,12 @@ def tab_to(page, predicate, limit: int = 60) -> dict:
         if predicate(focused):
             return focused
     raise AssertionError(f"Tab never reached the element (last: {focused})")
+
+
+def tab_to_footer(page, limit: int = 150) -> list[dict]:
+    """Press Tab from where the focus is until it reaches the footer; every stop, described."""
+    stops: list[dict] = []
+    while not stops or stops[-1]["landmark"] != "footer":
+        stops.append(press(page, "Tab"))
+        assert len(stops) < limit, "Tab never reached the footer"
+    return stops

@@ -166,6 +166,16 @@ GRATITUDE_FRAGMENTS: tuple[Fragment, ...] = (
 )
 # ---- end of gratitude space ----
 
+# ---- Offline and "Support a colleague" (issues 14 and 16) ----
+OFFLINE_PAGES: tuple[Page, ...] = (
+    Page("offline", "/{lang}/offline", screenshot=True),
+    Page("support-a-colleague", "/{lang}/support-a-colleague", screenshot=True),
+    Page("support-a-colleague-quebec", "/{lang}/support-a-colleague?province=QC", screenshot=True),
+    Page("support-a-colleague-nunavut", "/{lang}/support-a-colleague?province=NU"),
+    Page("support-a-colleague-as-member", "/{lang}/support-a-colleague", role="member"),
+)
+# ---- end of offline and "Support a colleague" ----
+
 PAGES: tuple[Page, ...] = (
     Page("home", "/{lang}/", screenshot=True),
     Page("sessions", "/{lang}/sessions", screenshot=True),
@@ -190,6 +200,7 @@ PAGES: tuple[Page, ...] = (
     *STAFF_PAGES,
     *SURVEY_PAGES,
     *GRATITUDE_PAGES,
+    *OFFLINE_PAGES,
 )
 
 FRAGMENTS: tuple[Fragment, ...] = (

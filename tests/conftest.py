@@ -258,6 +258,9 @@ def new_page(browser):
     contexts = []
 
     def _new_page(**context_options):
+        # The offline service worker saves 46 URLs when it installs: tests that are not about it block it, so each
+        # page check costs what it did (tests/offline passes service_workers="allow").
+        context_options.setdefault("service_workers", "block")
         context = browser.new_context(**context_options)
         context.set_default_timeout(10_000)
         contexts.append(context)

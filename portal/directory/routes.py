@@ -110,3 +110,12 @@ def get_help_text():
     response.headers["X-Content-Type-Options"] = "nosniff"
     return _finish(response, choice, personal)
 
+
+@bp.get("/support-a-colleague")
+def support_a_colleague():
+    """How to help a colleague who may be struggling, and where to refer them (issue 16). Public prose, one template
+    per language; the crisis lines and programs come from the directory with the same province choice as /help."""
+    choice, personal = _choose()
+    response = make_response(render_template(f"directory/support_{current_lang()}.html",
+                                             **_context(choice, personal)))
+    return _finish(response, choice, personal)

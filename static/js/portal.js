@@ -82,4 +82,12 @@
       event.detail.isError = false;
     }
   });
+
+  // Offline (issue 14): the service worker keeps the crisis pages on this device. Its URL comes from the page
+  // (base.html's manifest link), never written here.
+  var manifest = document.querySelector("link[rel=manifest][data-service-worker]");
+  if (manifest && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(manifest.getAttribute("data-service-worker"), {scope: "/"})
+      .catch(function () { /* no worker (private window, blocked): the site works as before, online */ });
+  }
 })();

@@ -88,7 +88,9 @@ def test_the_page_stays_light(client, province):
     assert len(html) < 20_000
     text = html.decode()
     subresources = re.findall(r'<(?:link|script)[^>]+(?:href|src)="([^"]+)"', text)
+    # The manifest and the home-screen icon are links a browser fetches only when asked to install the portal.
     assert subresources == ["/static/css/portal.css", "/static/css/print.css", "/static/favicon.svg",
+                            "/en/manifest.webmanifest", "/static/icons/icon-192.png",
                             "/static/vendor/htmx.min.js", "/static/js/portal.js"]
 
 

@@ -5,17 +5,14 @@ from __future__ import annotations
 import pytest
 
 from quality.browser import wait_for_swap
-from quality.keyboard import ANNOUNCED, FOCUSED, press, tab_to
+from quality.keyboard import ANNOUNCED, FOCUSED, press, tab_to, tab_to_footer
 
 pytestmark = pytest.mark.browser
 
 def test_tab_order_is_logical_and_focus_is_always_visible(quality_site, new_page):
     page = new_page()
     page.goto(f"{quality_site.url}/en/sessions")
-    stops = []
-    while not stops or stops[-1]["landmark"] != "footer":
-        stops.append(press(page, "Tab"))
-        assert len(stops) < 80, "Tab never reached the footer"
+    stops = tab_to_footer(page, limit=80)
     assert stops[0]["skip"] and stops[0]["onScreen"], "the skip link comes first and shows itself"
     header = [stop["text"] for stop in stops[1:8]]
     assert header == ["Wellness Connection", "Get help now", "Sessions", "Questions", "Sign in", "Create account",
