@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gzip
 import re
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from flask import url_for
 
@@ -132,3 +132,23 @@ def test_pages_are_compressed_as_accept_encoding_allows(app):
         assert response.headers["Content-Encoding"] == encoding
         assert "Accept-Encoding" in response.vary
         assert len(response.get_data()) < len(raw.get_data()) / 2
+
+
+def test_public_calendars_are_stable_and_answer_conditional_requests(app, make_session, db):
+    session = make_session()
+    client = app.test_client()
+    for path in ("/en/sessions.ics", f"/en/sessions/{session.id}.ics"):
+        first, second = client.get(path), client.get(path)
+        assert first.get_data() == second.get_data(), path  # DTSTAMP no longer moves with the clock
+        stamp = session.updated_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        assert f"DTSTAMP:{stamp}" in first.get_data(as_text=True)  # the last change, not the request's time
+        etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+        assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+        assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+    session.title_en = "Moved to Thursday"
+    session.updated_at = session.updated_at + timedelta(minutes=5)
+    db.add(session)
+    db.commit()
+    changed = client.get(f"/en/sessions/{session.id}.ics", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "Moved to Thursday" in changed.get_data(as_text=True)

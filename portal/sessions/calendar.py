@@ -25,7 +25,9 @@ def session_event(session: SupportSession, *, lang: str, base_url: str, page_url
     """One VEVENT in the given language; the Zoom link only when the caller passes it (confirmed members)."""
     event = Event()
     event.add("uid", session_uid(session, base_url))
-    event.add("dtstamp", utcnow())
+    # The last change to the session, not "now": the same session serialises to the same bytes on every request,
+    # so feeds can carry an ETag and calendar apps see a new DTSTAMP only when something changed.
+    event.add("dtstamp", (session.updated_at or session.created_at or utcnow()).astimezone(timezone.utc))
     # Always UTC ("Z" times): no VTIMEZONE needed, and every client converts correctly across daylight saving.
     event.add("dtstart", session.starts_at.astimezone(timezone.utc))
     event.add("dtend", session.ends_at.astimezone(timezone.utc))

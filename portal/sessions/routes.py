@@ -70,11 +70,17 @@ def detail(session_id: int):
     return response
 
 
-def _ics_response(body: bytes, filename: str) -> Response:
+def _ics_response(body: bytes, filename: str, sessions: list[SupportSession]) -> Response:
+    """A public calendar with an ETag (its bytes are stable: DTSTAMP is the session's last change) and
+    Last-Modified (the latest change among its sessions); a matching If-None-Match or If-Modified-Since gets 304."""
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    changes = [session.updated_at for session in sessions if session.updated_at]
+    if changes:
+        response.last_modified = max(changes)
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _public_event(session: SupportSession):
@@ -89,11 +95,11 @@ def calendar_feed():
     listing = services.list_upcoming(db.session, filters=services.ListingFilters(), per_page=500)
     body = build_calendar((_public_event(session) for session in listing.items),
                           name=_("Wellness Connection sessions"))
-    return _ics_response(body, "wellness-connection.ics")
+    return _ics_response(body, "wellness-connection.ics", listing.items)
 
 
 @bp.get("/sessions/<int:session_id>.ics")
 def calendar_event(session_id: int):
     """One session as a calendar file, to add to a calendar (never a Zoom link)."""
     session = get_session_or_404(session_id)
-    return _ics_response(build_calendar([_public_event(session)]), f"session-{session_id}.ics")
+    return _ics_response(build_calendar([_public_event(session)]), f"session-{session_id}.ics", [session])
