@@ -70,16 +70,27 @@ def _run(threads: int, redis_url: str, tmp: Path) -> tuple[float, float]:
             SQLModel.metadata.create_all(db.engine)
             session = db.session
             users = [User(email=f"bench{i}@example.org", password_hash="x", first_name="Bench", last_name=str(i),
-                          cma_id=str(10_000_000 + i), category="resident", province="ON") for i in range(COUNT)]
+                          cma_id=str(10_000_000 + i), category="resident", province="ON") for i in range(COUNT + 1)]
             session.add_all(users)
             session.commit()
-            time.sleep(3)  # let the worker boot before the clock starts
+            # One email first, outside the timing: the worker builds its app on its first message.
+            warm_up, users = users[0], users[1:]
+            notify(session, kind=emails.VERIFY_EMAIL, recipient_email=warm_up.email, user_id=warm_up.id,
+                   dedupe_key=f"bench:{warm_up.id}")
+            session.commit()
+            sink.wait_for(1, timeout=120)
+            sink.messages.clear()
             started = time.perf_counter()
             for user in users:
                 notify(session, kind=emails.VERIFY_EMAIL, recipient_email=user.email, user_id=user.id,
                        dedupe_key=f"bench:{user.id}")
             session.commit()  # after commit: COUNT messages go to Redis
-            received = sink.wait_for(COUNT, timeout=600)
+            try:
+                received = sink.wait_for(COUNT, timeout=float(os.environ.get("BENCH_EMAIL_TIMEOUT", "600")))
+            except AssertionError:
+                log.flush()
+                sys.exit(f"delivery_rate: the worker did not deliver; its log:\n"
+                         f"{(tmp / f'worker-{threads}.log').read_text(errors='replace')[-3000:]}")
             elapsed = time.perf_counter() - started
             db.dispose()
         return COUNT / elapsed, _plain_loop(received, sink)

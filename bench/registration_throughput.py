@@ -118,7 +118,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=300)
     args = parser.parse_args(argv)
     base = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("PORTAL_TEST_DATABASE_URL") or DEFAULT_URL
-    url, admin = _database(base)
+    try:
+        url, admin = _database(base)
+    except psycopg.OperationalError as exc:
+        print(f"registration_throughput: no PostgreSQL at {base} (set BENCH_DATABASE_URL): {exc}; skipped")
+        return
     config = TestConfig(Path(tempfile.mkdtemp(prefix="portal-bench-")))
     config.DATABASE_URL = url
     app = create_app(config)
