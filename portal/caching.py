@@ -191,7 +191,9 @@ def init_app(app: Flask) -> None:
     if app.config.get("CACHE_TYPE"):
         settings = {}
     elif redis_url:
-        settings = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "portal-pages:"}
+        # Short timeouts: with Redis unreachable a page is rendered without the cache instead of waiting for it.
+        settings = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "portal-pages:",
+                    "CACHE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}}
     else:
         settings = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
     cache.init_app(app, config={**app.config, "CACHE_DEFAULT_TIMEOUT": PAGE_TTL, **settings})
