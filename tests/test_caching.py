@@ -7,6 +7,7 @@ import gzip
 import re
 from datetime import timedelta, timezone
 
+import pytest
 from flask import url_for
 
 from portal.caching import PUBLIC_PAGE
@@ -152,3 +153,23 @@ def test_public_calendars_are_stable_and_answer_conditional_requests(app, make_s
     db.commit()
     changed = client.get(f"/en/sessions/{session.id}.ics", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and "Moved to Thursday" in changed.get_data(as_text=True)
+
+
+@pytest.mark.browser
+def test_a_warm_page_view_makes_one_request(quality_site, new_page, monkeypatch):
+    """In Chromium, once the static files are cached (immutable), viewing another page asks the server only for
+    the page (counted at the served app itself)."""
+    page = new_page()
+    page.goto(f"{quality_site.url}/en/faq")
+    page.wait_for_load_state("load")
+    app, asked = quality_site.app, []
+    inner = app.wsgi_app
+
+    def counting(environ, start_response):
+        asked.append(environ["PATH_INFO"])
+        return inner(environ, start_response)
+
+    monkeypatch.setattr(app, "wsgi_app", counting)
+    page.goto(f"{quality_site.url}/en/sessions")
+    page.wait_for_load_state("load")
+    assert asked == ["/en/sessions"], asked
