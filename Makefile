@@ -48,8 +48,10 @@ test-clock: install
 screenshots: install
 	$(BIN)/python -m quality.screenshots
 
+# Every benchmark (bench/__main__.py): in-process listing cost, HTTP req/s against hello and two peers (needs wrk:
+# apt-get install wrk), the email rate (needs BENCH_REDIS_URL) and the registration burst (BENCH_DATABASE_URL).
 bench: install
-	$(BIN)/python -m bench.listing
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor instance/test .pytest_cache screenshots

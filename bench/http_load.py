@@ -135,7 +135,7 @@ def load(url: str, headers: dict[str, str], seconds: int) -> tuple[float, float]
 def main() -> None:
     """Serve every app, load every target in interleaved rounds, print the table of ratios."""
     if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed: apt-get install wrk")
+        sys.exit("http_load: wrk is not installed. It is Debian's package `wrk`: apt-get install -y wrk")
     seconds, rounds = int(os.environ.get("BENCH_SECONDS", "10")), int(os.environ.get("BENCH_ROUNDS", "3"))
     from bench.peers.blog import create_database
     from bench.peers.contacts import write_contacts
@@ -171,8 +171,10 @@ def main() -> None:
         low, mid, high = min(target.ratios), statistics.median(target.ratios), max(target.ratios)
         print(f"{target.label:46} {low:12.2f} / {mid:6.2f} / {high:6.2f} {statistics.median(target.rps):10.0f} "
               f"{statistics.median(target.p99_ms):8.1f}")
-    print(f"\ngunicorn -w 2 (sync), wrk -t2 -c10 -d{seconds}s, {rounds} interleaved rounds, {SESSIONS} sessions "
-          "in the portal (SQLite).")
+    print(f"\ngunicorn -w 2 (sync, --no-control-socket), wrk -t2 -c10 -d{seconds}s, {rounds} interleaved rounds, "
+          f"{SESSIONS} sessions in the portal (SQLite). The peers are written by this bench (bench/peers/, in the "
+          "shape of flaskr and of the htmx book's contact app), not fetched. Load average at the end: "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (figures are only comparable on an idle machine).")
 
 
 if __name__ == "__main__":

@@ -136,7 +136,12 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _remember_lang(response):
         lang = g.get("lang")
-        if lang in LANGUAGES and request.cookies.get(LANG_COOKIE) != lang:
+        # Only what Accept-Language would not tell next time is remembered, so that a visitor reading in their
+        # browser's language gets pages that set no cookie (and that a shared cache may keep).
+        cookie = request.cookies.get(LANG_COOKIE)
+        if cookie is None and lang == (request.accept_languages.best_match(LANGUAGES) or "en"):
+            return response
+        if lang in LANGUAGES and cookie != lang:
             response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                                 secure=app.config.get("SESSION_COOKIE_SECURE", False))
         return response

@@ -150,7 +150,11 @@ def post(client):
     def _post(url: str, data: dict, **kwargs):
         lang = url.split("/")[1] if url.split("/")[1] in ("en", "fr") else "en"
         page = client.get(f"/{lang}/faq").get_data(as_text=True)
-        token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+        found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)  # signed-in pages carry it
+        if found is None:  # a visitor's pages carry no token; a page with a form has one in the form
+            page = client.get(f"/{lang}/account/login").get_data(as_text=True)
+            found = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page)
+        token = found.group(1)
         return client.post(url, data={**data, "csrf_token": token}, **kwargs)
 
     return _post

@@ -12,9 +12,11 @@ def init_app(app: Flask) -> None:
     """Load and check the directory file, and register the views (exempt from rate limits: their storage may be
     Redis, and the crisis page must not depend on it)."""
     from portal.directory.loader import DEFAULT_FILE, load_directory
+    from portal.caching import share_endpoints
     from portal.directory.routes import bp
     from portal.extensions import limiter
 
     app.extensions["directory"] = load_directory(app.config.get("DIRECTORY_FILE") or DEFAULT_FILE)
     limiter.exempt(bp)
     app.register_blueprint(bp)
+    share_endpoints(app, "directory.get_help")

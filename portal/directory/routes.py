@@ -10,7 +10,8 @@ import portal.directory.display as display
 from portal.directory.hours import open_state
 from portal.directory.services import ProvinceChoice, choose_province, help_listing
 from portal.extensions import login_manager, utcnow
-from portal.htmx import render, wants_fragment
+from portal.caching import cached_html
+from portal.htmx import wants_fragment
 from portal.i18n import current_lang
 
 bp = Blueprint("directory", __name__, url_prefix="/<lang:lang>")
@@ -92,8 +93,16 @@ def get_help():
     Touches no database for visitors, and survives a database failure for members.
     """
     choice, personal = _choose()
-    response = render("directory/help.html", "directory/_results.html", fragment=wants_fragment(),
-                      **_context(choice, personal))
+    fragment = wants_fragment()
+    template = "directory/_results.html" if fragment else "directory/help.html"
+
+    def draw() -> str:
+        return render_template(template, fragment=fragment, **_context(choice, personal))
+
+    # What is open changes with the minute: a visitor's page is shared (portal.caching) within one minute.
+    html = draw() if personal else cached_html(template, draw, key=f"{choice.code}:{utcnow():%Y%m%d%H%M}")
+    response = make_response(html)
+    response.vary.add("HX-Request")
     return _finish(response, choice, personal)
 
 

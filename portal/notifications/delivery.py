@@ -22,6 +22,7 @@ once `retry_at` has passed.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import smtplib
@@ -219,17 +220,23 @@ def send(message: EmailMessage, notification: Notification) -> None:
         write_eml(Path(current_app.config["PORTAL_OUTBOX_DIR"]), message, notification)
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The verifying TLS context, built once per process: loading the system's CA certificates takes ~0.2 s of CPU
+    (holding the GIL), which a context per email paid on every email, TLS or not."""
+    return ssl.create_default_context()
+
+
 def smtp_send(settings: SMTPSettings, message: EmailMessage) -> None:
     """One SMTP conversation: connect (TLS as the scheme says), log in if a user is given, send, quit."""
-    context = ssl.create_default_context()
     if settings.scheme == "smtps":
-        connection = smtplib.SMTP_SSL(settings.host, settings.port, timeout=SMTP_TIMEOUT_S, context=context)
+        connection = smtplib.SMTP_SSL(settings.host, settings.port, timeout=SMTP_TIMEOUT_S, context=tls_context())
     else:
         connection = smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT_S)
     try:
         connection.ehlo()
         if settings.scheme == "smtp+starttls":
-            connection.starttls(context=context)
+            connection.starttls(context=tls_context())
             connection.ehlo()
         if settings.username:
             connection.login(settings.username, settings.password or "")

@@ -5,7 +5,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the views."""
+    """Register the views (home and FAQ are shared pages: portal.caching)."""
+    from portal.caching import share_endpoints
     from portal.pages.routes import bp
 
     app.register_blueprint(bp)
+    share_endpoints(app, "pages.home", "pages.faq")

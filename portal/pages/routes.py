@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 
+from portal.caching import cached_html, expires_at
 from portal.extensions import db
 from portal.i18n import current_lang, negotiate_lang
 from portal.sessions.services import next_sessions
@@ -22,11 +23,17 @@ def root():
 @bp.get("/<lang:lang>/")
 def home():
     """What the portal is, who it is for, the next sessions, and where to get help now."""
-    upcoming = next_sessions(db.session, limit=3)
-    return render_template("pages/home.html", upcoming=upcoming)
+    def draw() -> str:
+        upcoming = next_sessions(db.session, limit=3)
+        if upcoming:
+            expires_at(upcoming[0].starts_at)
+        return render_template("pages/home.html", upcoming=upcoming)
+
+    return cached_html("pages/home.html", draw)
 
 
 @bp.get("/<lang:lang>/faq")
 def faq():
     """Questions people ask, and the rules of engagement (long prose: one template per language)."""
-    return render_template(f"pages/faq_{current_lang()}.html")
+    template = f"pages/faq_{current_lang()}.html"
+    return cached_html(template, lambda: render_template(template))

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     session lock, and the receivers of the sessions' and accounts' signals (the panel on a session page, "My sessions" on the account page, freeing the
     places of a deleted account, new reminders when staff move a session)."""
     import portal.clock as clock
+    from portal.caching import watch_tables
     from portal.accounts.signals import account_deleting, account_page
     from portal.errors import try_again_soon
     from portal.notifications.kinds import add_email_kinds
@@ -29,6 +30,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(feed_bp)
+    watch_tables(app, "registration")
     add_email_kinds(app, emails.BUILDERS)
     clock.add_job(app, "retention purge", every=timedelta(hours=1), run=hourly_retention_purge)
     app.cli.add_command(purge_command)

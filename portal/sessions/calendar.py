@@ -52,7 +52,9 @@ def session_event(session: SupportSession, *, lang: str, page_url: str, zoom_url
     it (confirmed members). `personal` gives it the member's UID instead of the public one."""
     event = Event()
     event.add("uid", session_uid(session, personal=personal))
-    event.add("dtstamp", utcnow())
+    # The last change to the session, not "now": the same session serialises to the same bytes on every request,
+    # so feeds can carry an ETag and calendar apps see a new DTSTAMP only when something changed.
+    event.add("dtstamp", (session.updated_at or session.created_at or utcnow()).astimezone(timezone.utc))
     # Always UTC ("Z" times): no VTIMEZONE needed, and every client converts correctly across daylight saving.
     event.add("dtstart", session.starts_at.astimezone(timezone.utc))
     event.add("dtend", session.ends_at.astimezone(timezone.utc))

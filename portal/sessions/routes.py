@@ -1,13 +1,16 @@
 """Session views: thin, they parse, call services and render."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, abort, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from portal.extensions import db, utcnow
-from portal.htmx import render
+from portal.caching import expires_at
+from portal.htmx import render_shared
 from portal.i18n import current_lang
 import portal.sessions.services as services
 from portal.sessions.calendar import build_calendar, session_event
@@ -18,17 +21,22 @@ from portal.urls import absolute_url
 bp = Blueprint("sessions", __name__, url_prefix="/<lang:lang>")
 
 
-def _listing_context():
-    filters = services.parse_filters(request.args)
+def _listing_context(filters: services.ListingFilters) -> dict:
     listing = services.list_upcoming(db.session, filters=filters,
                                      per_page=current_app.config["SESSIONS_PER_PAGE"])
+    if listing.items:
+        expires_at(listing.items[0].starts_at)  # the soonest session leaves the list when it starts
     return {"filters": filters, "listing": listing, "groups": services.group_by_day(listing.items)}
 
 
 @bp.get("/sessions")
 def listing():
-    """Upcoming sessions, filtered; an htmx request gets only the results fragment."""
-    return render("sessions/listing.html", "sessions/_results.html", **_listing_context())
+    """Upcoming sessions, filtered; an htmx request gets only the results fragment. Shared between visitors
+    (portal.caching) unless a filter needed correcting."""
+    filters = services.parse_filters(request.args)
+    key = None if filters.messages else urlencode(filters.as_args(page=filters.page))
+    return render_shared("sessions/listing.html", "sessions/_results.html", lambda: _listing_context(filters),
+                         key=key)
 
 
 def get_session_or_404(session_id: int) -> SupportSession:
@@ -49,19 +57,30 @@ def page_parts(session: SupportSession) -> list[Markup]:
 def detail(session_id: int):
     """One session: description, moderator, time, format, calendar link and the parts other features add (the
     viewer's registration panel); an htmx request gets only those parts."""
-    session = get_session_or_404(session_id)
-    response = render("sessions/detail.html", "sessions/_page_parts.html", session=session,
-                      has_started=session.starts_at <= utcnow(), parts=page_parts(session))
+    def context() -> dict:
+        session = get_session_or_404(session_id)
+        has_started = session.starts_at <= utcnow()
+        if not has_started:
+            expires_at(session.starts_at)
+        return {"session": session, "has_started": has_started, "parts": page_parts(session)}
+
+    response = render_shared("sessions/detail.html", "sessions/_page_parts.html", context, key=str(session_id))
     if current_user.is_authenticated:
         response.headers["Cache-Control"] = "private, no-store"  # a member's page can hold their Zoom link
     return response
 
 
-def _ics_response(body: bytes, filename: str) -> Response:
+def _ics_response(body: bytes, filename: str, sessions: list[SupportSession]) -> Response:
+    """A public calendar with an ETag (its bytes are stable: DTSTAMP is the session's last change) and
+    Last-Modified (the latest change among its sessions); a matching If-None-Match or If-Modified-Since gets 304."""
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    changes = [session.updated_at for session in sessions if session.updated_at]
+    if changes:
+        response.last_modified = max(changes)
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _public_event(session: SupportSession):
@@ -75,11 +94,11 @@ def calendar_feed():
     listing = services.list_upcoming(db.session, filters=services.ListingFilters(), per_page=500)
     body = build_calendar((_public_event(session) for session in listing.items),
                           name=_("Wellness Connection sessions"))
-    return _ics_response(body, "wellness-connection.ics")
+    return _ics_response(body, "wellness-connection.ics", listing.items)
 
 
 @bp.get("/sessions/<int:session_id>.ics")
 def calendar_event(session_id: int):
     """One session as a calendar file, to add to a calendar (never a Zoom link)."""
     session = get_session_or_404(session_id)
-    return _ics_response(build_calendar([_public_event(session)]), f"session-{session_id}.ics")
+    return _ics_response(build_calendar([_public_event(session)]), f"session-{session_id}.ics", [session])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import url_for
 
 from portal.i18n import PROVINCES
 
@@ -88,10 +89,12 @@ def test_the_page_stays_light(client, province):
     assert len(html) < 20_000
     text = html.decode()
     subresources = re.findall(r'<(?:link|script)[^>]+(?:href|src)="([^"]+)"', text)
-    # The manifest and the home-screen icon are links a browser fetches only when asked to install the portal.
-    assert subresources == ["/static/css/portal.css", "/static/css/print.css", "/static/favicon.svg",
-                            "/en/manifest.webmanifest", "/static/icons/icon-192.png",
-                            "/static/vendor/htmx.min.js", "/static/js/portal.js"]
+    with client.application.test_request_context():
+        expected = [url_for("static", filename=name) for name in ("css/portal.css", "css/print.css", "favicon.svg")]
+        # The manifest and the home-screen icon are links a browser fetches only when asked to install the portal.
+        expected += ["/en/manifest.webmanifest", url_for("static", filename="icons/icon-192.png")]
+        expected += [url_for("static", filename=name) for name in ("vendor/htmx.min.js", "js/portal.js")]
+    assert subresources == expected
 
 
 def test_the_province_cookie_is_secure_outside_development(monkeypatch, tmp_path):

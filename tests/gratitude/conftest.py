@@ -32,7 +32,11 @@ def make_post(db, make_user):
 def csrf_of(client, lang: str = "en") -> str:
     """The session's CSRF token, read from a page's meta tag."""
     page = client.get(f"/{lang}/faq").get_data(as_text=True)
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', page)  # signed-in pages carry it
+    if found is None:  # a visitor's pages carry none; the sign-in form has one
+        page = client.get(f"/{lang}/account/login").get_data(as_text=True)
+        found = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page)
+    return found.group(1)
 
 
 HTMX = {"HX-Request": "true"}

@@ -32,9 +32,10 @@ def probed_app(app):
     return app
 
 
-def _token(client) -> str:
-    html = client.get("/en/").get_data(as_text=True)
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)
+def _token(client, base_url: str = "http://localhost") -> str:
+    """The token a visitor's form carries (a visitor's pages have no meta tag: they start no session)."""
+    html = client.get("/en/account/login", base_url=base_url).get_data(as_text=True)
+    return re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -73,8 +74,7 @@ def test_over_https_a_same_origin_referer_passes(probed_app):
     """Flask-WTF checks the Referer of HTTPS posts; our Referrer-Policy (same-origin, or strict-origin on pages
     with a secret in their URL) keeps it for our own forms."""
     client = probed_app.test_client()
-    html = client.get("/en/", base_url="https://portal.example").get_data(as_text=True)
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)
+    token = _token(client, "https://portal.example")
     ok = client.post("/en/_csrf-probe/", data={"csrf_token": token}, base_url="https://portal.example",
                      headers={"Referer": "https://portal.example/en/"})
     assert ok.status_code == 200
@@ -84,9 +84,10 @@ def test_over_https_a_same_origin_referer_passes(probed_app):
 
 
 @pytest.mark.browser
-def test_htmx_sends_the_token_from_the_meta_tag(quality_site, new_page):
-    """In the browser, portal.js adds X-CSRFToken to htmx's non-GET requests, so they pass the CSRF check."""
-    page = new_page()
+def test_htmx_sends_the_token_from_the_meta_tag(quality_site, new_page, browser):
+    """In the browser, portal.js adds X-CSRFToken to htmx's non-GET requests of a member's pages (which carry the
+    meta tag), so they pass the CSRF check."""
+    page = new_page(storage_state=quality_site.storage_state(browser, "member"))
     page.goto(f"{quality_site.url}/en/faq")
     statuses = []
     page.on("response", lambda response: statuses.append(response.status) if "/csrf" in response.url else None)

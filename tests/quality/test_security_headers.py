@@ -119,7 +119,7 @@ def _cookies(response) -> dict[str, str]:
 
 
 def test_session_cookie_is_httponly_and_lax_in_development(client):
-    cookies = _cookies(client.get("/en/sessions"))  # every page carries a CSRF token, so a session starts
+    cookies = _cookies(client.get("/fr/account/login"))  # its form's CSRF token starts a session; French is remembered
     for name in ("session", "lang"):
         assert "HttpOnly" in cookies[name] and "SameSite=Lax" in cookies[name], cookies[name]
         assert "Secure" not in cookies[name]
@@ -131,7 +131,7 @@ def test_session_cookie_is_secure_outside_development(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
     monkeypatch.setenv("PORTAL_EMBEDDED_WORKER", "0")  # no worker threads left running inside the test process
     client = create_app(Config()).test_client()
-    cookies = _cookies(client.get("/en/faq", base_url="https://localhost"))
+    cookies = _cookies(client.get("/fr/account/login", base_url="https://localhost"))
     for name in ("session", "lang"):
         assert "Secure" in cookies[name] and "HttpOnly" in cookies[name] and "SameSite=Lax" in cookies[name]
 

@@ -73,5 +73,5 @@ def links_by_recipient(mailbox: Mailbox) -> dict[str, str]:
 def answer(client, path: str, **fields):
     """GET the survey, then POST it with its CSRF token and these fields."""
     page = client.get(path).get_data(as_text=True)
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    token = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page).group(1)  # the form's own
     return client.post(path, data={"csrf_token": token, **fields})

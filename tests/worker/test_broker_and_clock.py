@@ -6,7 +6,10 @@ import os
 import subprocess
 import sys
 
+from datetime import timedelta
+
 import dramatiq
+import pytest
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 
@@ -171,3 +174,25 @@ def test_a_job_can_be_placed_ahead_of_another(app):
     assert [job.name for job in clock.jobs(app)][0] == "first of all"
     with pytest.raises(ValueError, match="not there"):
         clock.add_job(app, "orphan", every=timedelta(hours=1), run=lambda _db: None, before="no such job")
+
+
+@pytest.mark.services
+def test_a_second_clock_skips_its_tick_while_another_one_ticks(app_config, postgres_url):
+    """Two clocks on one PostgreSQL never tick at once: the advisory lock held by one makes the other skip."""
+    import psycopg
+
+    from portal import clock
+
+    app_config.DATABASE_URL = postgres_url
+    app = create_app(app_config)
+    calls = []
+    clock.add_job(app, "count", every=timedelta(seconds=0), run=lambda _db: calls.append(1))
+    with psycopg.connect(postgres_url, autocommit=True) as other_clock:
+        other_clock.execute("SELECT pg_advisory_lock(%s)", (clock.CLOCK_LOCK_KEY,))
+        assert clock.tick(app) == {} and calls == []
+        other_clock.execute("SELECT pg_advisory_unlock(%s)", (clock.CLOCK_LOCK_KEY,))
+    assert "count" in clock.tick(app) and calls == [1]
+    with app.app_context():
+        from portal.extensions import db
+
+        db.dispose()

@@ -1,0 +1,200 @@
+"""What anonymous visitors see, rendered once and shared; and the Cache-Control every page answer carries.
+
+Rendered pages and fragments are kept with Flask-Caching (in Redis when REDIS_URL is set, so every web instance
+shares them; in process otherwise), under a key that holds the *content version*. Any commit that touched a table a
+feature watches (sessions, registrations: `watch_tables`) replaces the version, so the next request renders afresh;
+bulk UPDATE/DELETE statements on those tables count too. An entry also lives at most PAGE_TTL seconds, which bounds
+what the version cannot see (a session starting, an in-process cache in another process).
+
+Only a *shareable* request is ever answered from the cache or stored in it: a GET by a visitor who is not signed in,
+with no flash message waiting and no sign-in remembered in the session. A page whose rendering touched the session
+(a CSRF token for a form) is never stored. So the registration panel of a member, the signed-in header and anything
+holding a token are always rendered for the person asking.
+
+Cache-Control: a view that sets it wins. Otherwise a shareable page answer that sets no cookie is
+`public, max-age=PAGE_TTL` (a shared cache may keep it; Vary: Cookie and HX-Request say what it depends on), and
+an answer to a signed-in member is `private, no-cache`.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+
+from flask import Flask, Response, current_app, g, has_app_context, request, session
+from flask_caching import Cache
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
+
+log = logging.getLogger(__name__)
+
+cache = Cache()
+PAGE_TTL = 60
+PUBLIC_PAGE = f"public, max-age={PAGE_TTL}"
+MEMBER_PAGE = "private, no-cache"
+VERSION_KEY = "content-version"
+_TOUCHED = "portal_cache_touched"
+
+
+def watch_tables(app: Flask, *tables: str) -> None:
+    """A feature names the tables whose changes alter what shared pages show (called from its init_app)."""
+    app.extensions["portal_cache_tables"].update(tables)
+
+
+def share_endpoints(app: Flask, *endpoints: str) -> None:
+    """A feature names its views that answer visitors with shared pages (cached_html). They carry no rate limit,
+    so Flask-Limiter is told to skip them for GET and HEAD instead of resolving an empty set of limits each time."""
+    app.extensions["portal_shared_endpoints"].update(endpoints)
+
+
+def _unlimited_read() -> bool:
+    return request.method in ("GET", "HEAD") and request.endpoint in current_app.extensions.get(
+        "portal_shared_endpoints", ())
+
+
+def _watched() -> set[str]:
+    if not has_app_context():
+        return set()
+    return current_app.extensions.get("portal_cache_tables", set())
+
+
+def content_version() -> str | None:
+    """The current content version (read once per request); None when the cache cannot be reached."""
+    if "content_version" in g:
+        return g.content_version
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=0)
+            version = cache.get(VERSION_KEY)
+    except Exception:  # noqa: BLE001 - Redis down: render every page, never fail one
+        log.warning("page cache unreachable; rendering without it", exc_info=True)
+        version = None
+    g.content_version = version
+    return version
+
+
+def bump_content_version() -> None:
+    """Make every shared page and fragment stale (after sessions or registrations changed)."""
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0)
+    except Exception:  # noqa: BLE001 - entries then expire within PAGE_TTL anyway
+        log.warning("could not bump the page cache version", exc_info=True)
+    g.pop("content_version", None)
+
+
+def shareable() -> bool:
+    """Whether this request's answer is the same for every visitor: an anonymous GET with nothing personal waiting
+    in its session."""
+    from flask_login import current_user  # local: Flask-Login is set up by accounts
+
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "_user_id" in session or "_flashes" in session:
+        return False
+    return not current_user.is_authenticated
+
+
+def cached_html(name: str, render: Callable[[], str], *, key: str = "", timeout: int = PAGE_TTL) -> str:
+    """The HTML `render()` returns, shared between visitors when the request is shareable. `name` and `key` must
+    together name everything the HTML depends on besides the language and the content version."""
+    if not shareable():
+        return render()
+    g.shared_page = True
+    version = content_version()
+    if version is None:
+        return render()
+    from portal.i18n import current_lang
+
+    full_key = f"page:{version}:{current_lang()}:{name}:{key}"
+    try:
+        html = cache.get(full_key)
+    except Exception:  # noqa: BLE001
+        html = None
+    if html is not None:
+        return html
+    html = render()
+    timeout = min(timeout, g.pop("cache_timeout", timeout))
+    if session.modified or "csrf_token" in g:  # the page holds something of this visitor's: never share it
+        g.shared_page = False
+        return html
+    try:
+        cache.set(full_key, html, timeout=max(1, min(timeout, PAGE_TTL)))
+    except Exception:  # noqa: BLE001
+        pass
+    return html
+
+
+def expires_at(instant) -> None:
+    """What is being rendered changes by itself at `instant` (a session starts): keep it no longer than that."""
+    from portal.extensions import utcnow
+
+    seconds = int((instant - utcnow()).total_seconds())
+    g.cache_timeout = min(g.get("cache_timeout", PAGE_TTL), max(1, seconds))
+
+
+def _cache_control(response: Response) -> Response:
+    if "Cache-Control" in response.headers or request.method not in ("GET", "HEAD"):
+        return response
+    if g.get("shared_page") and response.status_code == 200 and not session.modified \
+            and "Set-Cookie" not in response.headers:
+        response.headers["Cache-Control"] = PUBLIC_PAGE
+        response.vary.add("Cookie")
+    elif "_user_id" in session and response.mimetype == "text/html":
+        response.headers["Cache-Control"] = MEMBER_PAGE
+    return response
+
+
+def _note_changes(orm_session: OrmSession, _flush_context) -> None:
+    watched = _watched()
+    if not watched:
+        return
+    for obj in (*orm_session.new, *orm_session.dirty, *orm_session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table in watched:
+            orm_session.info[_TOUCHED] = True
+            return
+
+
+def _note_bulk(state) -> None:
+    if not (state.is_update or state.is_delete):
+        return
+    watched = _watched()
+    if any(getattr(mapper.local_table, "name", None) in watched for mapper in state.all_mappers):
+        state.session.info[_TOUCHED] = True
+
+
+def _after_commit(orm_session: OrmSession) -> None:
+    if orm_session.info.pop(_TOUCHED, False) and has_app_context():
+        bump_content_version()
+
+
+def _after_rollback(orm_session: OrmSession) -> None:
+    orm_session.info.pop(_TOUCHED, None)
+
+
+event.listen(OrmSession, "after_flush", _note_changes)
+event.listen(OrmSession, "do_orm_execute", _note_bulk)
+event.listen(OrmSession, "after_commit", _after_commit)
+event.listen(OrmSession, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Caching (Redis when configured, else in process) and the Cache-Control policy."""
+    from portal.extensions import limiter
+
+    app.extensions["portal_cache_tables"] = set()
+    app.extensions["portal_shared_endpoints"] = set()
+    if _unlimited_read not in limiter._request_filters:
+        limiter.request_filter(_unlimited_read)
+    redis_url = app.config.get("REDIS_URL")
+    if app.config.get("CACHE_TYPE"):
+        settings = {}
+    elif redis_url:
+        # Short timeouts: with Redis unreachable a page is rendered without the cache instead of waiting for it.
+        settings = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": redis_url, "CACHE_KEY_PREFIX": "portal-pages:",
+                    "CACHE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}}
+    else:
+        settings = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
+    cache.init_app(app, config={**app.config, "CACHE_DEFAULT_TIMEOUT": PAGE_TTL, **settings})
+    app.after_request(_cache_control)

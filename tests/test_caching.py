@@ -1,0 +1,175 @@
+"""Shared pages (portal.caching and portal.assets): what visitors share is the same for everyone and fresh after
+any change; what differs between members is never shared; visitors' pages set no cookie; static files are
+fingerprinted, immutable and compressed."""
+from __future__ import annotations
+
+import gzip
+import re
+from datetime import timedelta, timezone
+
+import pytest
+from flask import url_for
+
+from portal.caching import PUBLIC_PAGE
+from portal.registrations.retention import purge_registrations
+from tests.registrations.registration_helpers import cancel, register
+from tests.when import in_days
+
+SHARED = ["/en/", "/fr/", "/en/sessions", "/fr/sessions", "/en/faq", "/en/help"]
+
+
+def places(html: str) -> str:
+    return re.search(r'class="session-card__places">(.*?)</p>', html, re.S).group(1)
+
+
+def test_visitors_pages_set_no_cookie_and_may_be_kept_by_a_shared_cache(app, make_session):
+    session = make_session()
+    client = app.test_client()
+    for path in [*SHARED, f"/en/sessions/{session.id}", f"/en/sessions/{session.id}"]:
+        response = client.get(path, headers={"Accept-Language": path[1:3]})  # the browser's language
+        assert response.status_code == 200, path
+        assert response.headers.getlist("Set-Cookie") == [], path
+        assert response.headers["Cache-Control"].startswith("public, max-age="), path
+        assert "Cookie" in response.vary, path
+        assert 'name="csrf-token"' not in response.get_data(as_text=True), path
+
+
+def test_reading_in_another_language_than_the_browsers_is_remembered_and_not_shared(app):
+    response = app.test_client().get("/fr/sessions", headers={"Accept-Language": "en-CA,en"})
+    assert "lang=fr" in " ".join(response.headers.getlist("Set-Cookie"))
+    assert "public" not in response.headers.get("Cache-Control", "")
+
+
+def test_a_page_with_a_form_starts_a_session_and_is_private(app):
+    response = app.test_client().get("/en/account/login")
+    assert "session=" in " ".join(response.headers.getlist("Set-Cookie"))
+    assert response.headers.get("Cache-Control", "") != PUBLIC_PAGE
+
+
+def test_the_registration_panel_and_the_signed_in_header_are_never_shared(app, make_session, make_user, login):
+    session = make_session(zoom_url="https://zoom.example.invalid/j/secret-42")
+    visitor, first, second = app.test_client(), app.test_client(), app.test_client()
+    detail = f"/en/sessions/{session.id}"
+    alice, bob = make_user(), make_user()
+    with first.session_transaction() as s:
+        s["_user_id"] = alice.get_id()
+    with second.session_transaction() as s:
+        s["_user_id"] = bob.get_id()
+    register(session_id=session.id, user=alice)
+    for path in (detail, "/en/", "/en/sessions"):
+        assert "Sign in" in visitor.get(path).get_data(as_text=True)  # the shared copies exist now
+
+    alices = first.get(detail)
+    html = alices.get_data(as_text=True)
+    assert 'data-state="registered"' in html and "secret-42" in html
+    assert alices.headers["Cache-Control"] == "private, no-store"
+    bobs = second.get(detail).get_data(as_text=True)
+    assert 'data-state="open"' in bobs and "secret-42" not in bobs
+    seen = visitor.get(detail).get_data(as_text=True)
+    assert 'data-state="anonymous"' in seen and "secret-42" not in seen
+    for path in ("/en/", "/en/sessions"):
+        member_page = first.get(path)
+        assert "Sign out" in member_page.get_data(as_text=True) and "Sign in" not in member_page.get_data(as_text=True)
+        assert member_page.headers["Cache-Control"].startswith("private")
+        assert "Sign in" in visitor.get(path).get_data(as_text=True)
+
+
+def test_registrations_cancellations_and_the_purge_refresh_the_shared_pages(app, make_session, make_user, db):
+    session = make_session(capacity=3)
+    visitor = app.test_client()
+    assert "3 places left" in places(visitor.get("/en/sessions").get_data(as_text=True))
+    member = make_user()
+    register(session_id=session.id, user=member)
+    assert "2 places left" in places(visitor.get("/en/sessions").get_data(as_text=True))
+    assert "2 places left" in visitor.get(f"/en/sessions/{session.id}").get_data(as_text=True)
+    cancel(session_id=session.id, user=member)
+    assert "3 places left" in places(visitor.get("/en/sessions").get_data(as_text=True))
+
+    old = make_session(starts_at=in_days(-60))
+    register(session_id=old.id, user=member, now=old.starts_at - timedelta(days=1))
+    html = visitor.get("/en/sessions").get_data(as_text=True)
+    report = purge_registrations(db, now=in_days(0), retention_days=30)  # a bulk DELETE, no ORM objects
+    db.commit()
+    assert report.registrations == 1
+    assert visitor.get("/en/sessions").get_data(as_text=True) is not html  # rendered afresh
+
+
+def test_a_staff_edit_refreshes_the_shared_pages(app, make_session, db):
+    session = make_session(title_en="Before the edit")
+    visitor = app.test_client()
+    assert "Before the edit" in visitor.get("/en/sessions").get_data(as_text=True)
+    session.title_en = "After the edit"
+    db.add(session)
+    db.commit()
+    html = visitor.get("/en/sessions").get_data(as_text=True)
+    assert "After the edit" in html and "Before the edit" not in html
+    assert "After the edit" in visitor.get(f"/en/sessions/{session.id}").get_data(as_text=True)
+
+
+def test_static_files_have_fingerprinted_immutable_names_and_are_compressed(app):
+    client = app.test_client()
+    with app.test_request_context():
+        url = url_for("static", filename="css/portal.css")
+    assert re.fullmatch(r"/static/css/portal\.[0-9a-f]{12}\.css", url)
+    html = client.get("/en/faq").get_data(as_text=True)
+    assert f'href="{url}"' in html
+    response = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Cookie" not in response.headers.get("Vary", "")
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.get_data()).startswith(b"/*") or b"{" in gzip.decompress(response.get_data())
+    response.close()
+    plain = client.get("/static/css/portal.css")
+    assert "immutable" not in plain.headers["Cache-Control"]
+    plain.close()
+
+
+def test_pages_are_compressed_as_accept_encoding_allows(app):
+    client = app.test_client()
+    raw = client.get("/en/faq")
+    assert "Content-Encoding" not in raw.headers
+    for encoding in ("gzip", "br"):
+        response = client.get("/en/faq", headers={"Accept-Encoding": encoding})
+        assert response.headers["Content-Encoding"] == encoding
+        assert "Accept-Encoding" in response.vary
+        assert len(response.get_data()) < len(raw.get_data()) / 2
+
+
+def test_public_calendars_are_stable_and_answer_conditional_requests(app, make_session, db):
+    session = make_session()
+    client = app.test_client()
+    for path in ("/en/sessions.ics", f"/en/sessions/{session.id}.ics"):
+        first, second = client.get(path), client.get(path)
+        assert first.get_data() == second.get_data(), path  # DTSTAMP no longer moves with the clock
+        stamp = session.updated_at.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        assert f"DTSTAMP:{stamp}" in first.get_data(as_text=True)  # the last change, not the request's time
+        etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+        assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+        assert client.get(path, headers={"If-None-Match": '"other"'}).status_code == 200
+    session.title_en = "Moved to Thursday"
+    session.updated_at = session.updated_at + timedelta(minutes=5)
+    db.add(session)
+    db.commit()
+    changed = client.get(f"/en/sessions/{session.id}.ics", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and "Moved to Thursday" in changed.get_data(as_text=True)
+
+
+@pytest.mark.browser
+def test_a_warm_page_view_makes_one_request(quality_site, new_page, monkeypatch):
+    """In Chromium, once the static files are cached (immutable), viewing another page asks the server only for
+    the page (counted at the served app itself)."""
+    page = new_page()
+    page.goto(f"{quality_site.url}/en/faq")
+    page.wait_for_load_state("load")
+    app, asked = quality_site.app, []
+    inner = app.wsgi_app
+
+    def counting(environ, start_response):
+        asked.append(environ["PATH_INFO"])
+        return inner(environ, start_response)
+
+    monkeypatch.setattr(app, "wsgi_app", counting)
+    page.goto(f"{quality_site.url}/en/sessions")
+    page.wait_for_load_state("load")
+    assert asked == ["/en/sessions"], asked
