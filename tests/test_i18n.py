@@ -75,8 +75,8 @@ SUMMER = datetime(2027, 7, 20, 23, 0, tzinfo=timezone.utc)  # 19:00 EDT on Jul 2
 @pytest.mark.parametrize(("lang", "instant", "province", "expected"), [
     ("en", WINTER, None, "7:00\u202fp.m. ET"),
     ("en", SUMMER, None, "7:00\u202fp.m. ET"),
-    ("fr", WINTER, None, "19 h 00 HE"),
-    ("fr", SUMMER, "BC", "16 h 00 HP"),
+    ("fr", WINTER, None, "19\u00a0h\u00a0(HE)"),
+    ("fr", SUMMER, "BC", "16\u00a0h\u00a0(HP)"),
     ("en", WINTER, "NL", "8:30\u202fp.m. NT"),
 ])
 def test_times_are_formatted_by_babel_with_the_zone(app, lang, instant, province, expected):

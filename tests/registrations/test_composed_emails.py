@@ -16,7 +16,7 @@ from portal.sessions.calendar import session_uid
 
 ZOOM = "https://zoom.example.invalid/j/composed-77"
 HELP_LINE = {"en": "Get help now: in crisis, call or text 988, any time. In immediate danger, call 911.",
-             "fr": "Obtenir de l'aide maintenant : en situation de crise, appelez ou textez le 988"}
+             "fr": "Obtenir de l'aide maintenant\u00a0: en situation de crise, appelez ou textez le 988"}
 WINTER, SUMMER = (1, 20), (7, 21)
 
 

@@ -75,7 +75,7 @@ def test_the_list_puts_upcoming_first_marks_every_status_and_filters(client, sta
     bad = client.get("/fr/staff/sessions?status=everything&page=zero")
     assert bad.status_code == 200
     text = bad.get_data(as_text=True)
-    assert "Cet état n'existe pas : il a été ignoré." in text.replace("&#39;", "'")
+    assert "Cet état n'existe pas; il n'a pas été pris en compte." in text.replace("&#39;", "'")
     assert len(re.findall(r'id="session-row-', text)) == 5
 
 
