@@ -174,8 +174,8 @@ def _add_surveys(session: Session) -> dict[str, str]:
     from portal.surveys.models import SurveyInvitation, SurveyResponse
 
     held = []
-    for days, title in ((7, ("Peer support: a hard week", "Soutien par les pairs : une semaine difficile")),
-                        (8, ("Drop-in: end of term", "Accueil libre : fin de session"))):
+    for days, title in ((7, ("Peer support: a hard week", "Soutien par les pairs\u00a0: une semaine difficile")),
+                        (8, ("Drop-in: end of term", "Rencontre libre\u00a0: fin de session"))):
         starts = utcnow() - timedelta(days=days)
         held.append(SupportSession(title_en=title[0], title_fr=title[1], description_en="A session held already.",
                                    description_fr="Une séance déjà tenue.", format="peer_support", language="en",

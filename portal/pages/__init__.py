@@ -1,4 +1,4 @@
-"""Home, FAQ and the bare-root redirect."""
+"""Home, FAQ, the bare-root redirect, and robots.txt / sitemap.xml."""
 from __future__ import annotations
 
 from flask import Flask
@@ -6,6 +6,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the views."""
+    from portal.pages import crawlers
     from portal.pages.routes import bp
 
     app.register_blueprint(bp)
+    crawlers.init_app(app)

@@ -65,7 +65,7 @@ def _context(facts: Facts, *, with_zoom: bool) -> dict:
     session = facts.session
     context = {
         "first_name": facts.member.first_name, "title": localized(session, "title"),
-        "moderator": session.moderator, "page_url": absolute_url("sessions.detail", lang=facts.lang, session_id=session.id),
+        "moderator": localized(session, "moderator", facts.lang), "page_url": absolute_url("sessions.detail", lang=facts.lang, session_id=session.id),
         "minutes": int((session.ends_at - session.starts_at).total_seconds() // 60),
         "zoom_url": session.zoom_url if with_zoom else "",
         **session_times(session, facts.member, facts.lang),

@@ -40,7 +40,7 @@ def check_common(message, notification, lang: str) -> tuple[str, str]:
     text, html = text_part.get_content(), html_part.get_content()
     for part in (text, html.replace("&#39;", "'")):
         assert HELP_LINE[lang] in part and "988" in part and "911" in part
-    assert f'<html lang="{lang}">' in html
+    assert f'<html lang="{lang}-CA">' in html
     return text, html
 
 
