@@ -90,8 +90,8 @@ def test_a_reschedule_then_a_new_zoom_link_then_a_new_length_each_reach_every_me
         assert holder.dtstart.tzinfo is not None and holder.dtstart.utcoffset() == timedelta(0)
         assert holder.event.decoded("dtend") == _utc(new_day, "22:00")  # 90 minutes, as before
         assert ZOOM in holder.text and ZOOM in str(holder.event.get("description", "")) + holder.html
-    assert "It was: " in ana.text and "7:00\u202fp.m. to 8:30\u202fp.m. ET" in ana.text.split("It was: ")[1].split("\n")[0]
-    assert "8:30\u202fp.m. to 10:00\u202fp.m. ET" in ana.text.split("It is now: ")[1].split("\n")[0]
+    assert "It was: " in ana.text and "7:00 p.m. to 8:30 p.m. ET" in ana.text.split("It was: ")[1].split("\n")[0]
+    assert "8:30 p.m. to 10:00 p.m. ET" in ana.text.split("It is now: ")[1].split("\n")[0]
     assert "de 20\u00a0h\u00a030 à 22\u00a0h\u00a0(HE)" in benoit.text.split("Désormais\u00a0: ")[1].split("\n")[0]
     assert chloe.method is None and ZOOM not in chloe.text and ZOOM not in chloe.html
     assert "zoom.us" not in chloe.text + chloe.html
