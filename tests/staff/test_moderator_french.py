@@ -52,3 +52,19 @@ def test_the_demo_writes_french_titles_of_address_without_a_period():
         assert fields["moderator"].startswith("Dr. ")
         french = fields["moderator_fr"]
         assert not french.startswith("Dr.") and (french.startswith(("Dre ", "Dr ")) or "Dr" not in french)
+
+
+def test_connexion_bien_etre_names_the_public_feed_and_the_invite_organizer_in_french(client, db, make_session,
+                                                                                     make_user):
+    from icalendar import Calendar
+
+    session = make_session()
+    feed = Calendar.from_ical(client.get("/fr/sessions.ics").data)
+    assert str(feed["x-wr-calname"]) == "Séances Connexion bien-être"
+    assert str(Calendar.from_ical(client.get("/en/sessions.ics").data)["x-wr-calname"]) == "Wellness Connection sessions"
+    register(session_id=session.id, user=make_user(locale="fr"))
+    (notification,) = outbox(db, kind="registration_confirmed")
+    message = compose(notification, db)
+    (invite,) = [part for part in message.iter_attachments() if part.get_content_type() == "text/calendar"]
+    (event,) = Calendar.from_ical(invite.get_payload(decode=True)).walk("VEVENT")
+    assert event["organizer"].params["cn"] == "Connexion bien-être"
