@@ -10,6 +10,7 @@ import pytest
 from icalendar import Calendar
 
 from portal.times import EASTERN
+from quality.typography import french_spacing_problems, visible_text
 from portal.notifications.compose import compose, message_id
 from tests.registrations.registration_helpers import cancel, next_date, outbox, register
 from portal.sessions.calendar import session_uid
@@ -41,6 +42,9 @@ def check_common(message, notification, lang: str) -> tuple[str, str]:
     for part in (text, html.replace("&#39;", "'")):
         assert HELP_LINE[lang] in part and "988" in part and "911" in part
     assert f'<html lang="{lang}-CA">' in html
+    if lang == "fr":  # French typography in the real message, subject included (issue 15)
+        assert french_spacing_problems("\n".join((str(message["Subject"]), text, visible_text(html)))) == []
+        assert str(message["From"]).startswith("Connexion bien-être <")
     return text, html
 
 
