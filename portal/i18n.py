@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale, lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
@@ -13,6 +13,7 @@ import portal.times as times
 from portal.times import BABEL_LOCALES, EASTERN
 
 LANGUAGES = ("en", "fr")
+HTML_LANGS = {"en": "en-CA", "fr": "fr-CA"}
 LANG_COOKIE = "lang"
 
 PROVINCES = {
@@ -110,13 +111,20 @@ def format_session_date(value: datetime, zone: tzinfo = EASTERN, style: str = "f
     return times.format_session_date(value, current_lang(), zone, style)
 
 
-def format_viewer_time(value: datetime) -> str:
-    """The `viewer_time` filter: Eastern Time, and the signed-in member's province time beside it."""
+def format_viewer_time(value: datetime, with_date: bool = False) -> str:
+    """The `viewer_time` filter: Eastern Time, and the signed-in member's province time beside it; `with_date`
+    names the date first ("le lundi 7 décembre 2026 à 19 h (HE)")."""
     from flask_login import current_user
 
     signed_in = has_request_context() and current_user and current_user.is_authenticated
     zone = times.zone_for(current_user.province) if signed_in else None
-    return times.format_time_beside_eastern(value, current_lang(), zone)
+    return times.format_time_beside_eastern(value, current_lang(), zone, with_date=with_date)
+
+
+def format_session_moment(value: datetime, style: str = "full", article: bool = False) -> str:
+    """The `session_moment` filter: date and time in Eastern Time, "Dec. 7, 2026, 7:00 p.m. ET" /
+    "7 déc. 2026 à 19 h (HE)" (tables and lists; `article` adds French "le")."""
+    return times.format_moment(value, current_lang(), EASTERN, style, article=article)
 
 
 def init_app(app: Flask) -> None:
@@ -148,11 +156,12 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         current_lang=current_lang, localized=localized, localized_html=localized_html, PROVINCES=PROVINCES,
-        other_lang_url=other_lang_url,
+        other_lang_url=other_lang_url, html_lang=html_lang, alternates=alternates, colon=colon,
     )
     app.jinja_env.filters["session_time"] = format_session_time
     app.jinja_env.filters["session_date"] = format_session_date
     app.jinja_env.filters["viewer_time"] = format_viewer_time
+    app.jinja_env.filters["session_moment"] = format_session_moment
     app.jinja_env.filters["html_datetime"] = html_datetime
 
 
@@ -161,14 +170,35 @@ def html_datetime(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
-def other_lang_url() -> str:
-    """This page in the other language, query string kept."""
-    other = "fr" if current_lang() == "en" else "en"
+def page_in(lang: str) -> str:
+    """This page's path in `lang`, query string kept (pages outside the language prefix map to that home)."""
     path = request.path
     parts = path.split("/", 2)
     if len(parts) > 1 and parts[1] in LANGUAGES:
-        path = "/" + other + ("/" + parts[2] if len(parts) > 2 else "/")
+        path = "/" + lang + ("/" + parts[2] if len(parts) > 2 else "/")
     else:
-        path = f"/{other}/"
+        path = f"/{lang}/"
     query = request.query_string.decode("utf-8", "replace")
     return path + ("?" + query if query else "")
+
+
+def other_lang_url() -> str:
+    """This page in the other language, query string kept."""
+    return page_in("fr" if current_lang() == "en" else "en")
+
+
+def colon() -> str:
+    """The colon between a label and its value in the page's language: "Reports: 2" / "Signalements\u00a0: 2"
+    (French puts a no-break space before it)."""
+    return "\u00a0: " if current_lang() == "fr" else ": "
+
+
+def html_lang(lang: str | None = None) -> str:
+    """The BCP 47 tag for <html lang> and hreflang: Canadian English and French (en-CA, fr-CA)."""
+    return HTML_LANGS[lang or current_lang()]
+
+
+def alternates() -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) of this page in each language, for <link rel="alternate">."""
+    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
+    return [(HTML_LANGS[lang], base + page_in(lang)) for lang in LANGUAGES]

@@ -8,8 +8,11 @@ odd, each first Sunday of November and second Sunday of March:
 - the skipped hour (02:00-02:59 does not exist in March): `wall_time_problem()` says "skipped", and
   `eastern_instant()` refuses it rather than guess.
 
-Formatting is Babel's for en_CA / fr_CA (`7:00 p.m.`, `19 h 00`), followed by the zone's short name in the page's
-language (ET / HE, NT / HT...), which Babel gives for every Canadian zone but Yukon's.
+English times are Babel's for en_CA (`7:00 p.m. ET`). French times follow the Bureau de la traduction and the OQLF,
+which Babel's fr_CA pattern (`19 h 00`) does not: `19 h`, `8 h 30`, `0 h`, a range `de 20 h à 21 h (HA)` (an end
+at midnight reads `minuit`), with a date `le lundi 7 décembre 2026 à 19 h (HE)`; the zone is named once, in
+brackets, and non-breaking spaces keep `19 h`, `8 h 30` and `(HE)` from breaking across lines. The zone's short name
+is in the page's language (ET / HE, NT / HT...), which Babel gives for every Canadian zone but Yukon's.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_time, get_timezone_name
 
 EASTERN = ZoneInfo("America/Toronto")
+NBSP = "\u00a0"
 BABEL_LOCALES = {"en": "en_CA", "fr": "fr_CA"}
 
 # Each province's most populous zone; Nunavut's capital is on Eastern Time.
@@ -77,9 +81,37 @@ def other_than_eastern(zone: tzinfo | None, lang: str) -> bool:
     return zone is not None and zone_label(zone, lang) != zone_label(EASTERN, lang)
 
 
+def french_clock(at: time, *, ends: bool = False) -> str:
+    """A time of day in French: "19 h", "8 h 30", "0 h"; the end of a range at midnight is "minuit"."""
+    if ends and (at.hour, at.minute) == (0, 0):
+        return "minuit"
+    return f"{at.hour}{NBSP}h{NBSP}{at.minute:02d}" if at.minute else f"{at.hour}{NBSP}h"
+
+
+def clock(at: time, lang: str, *, ends: bool = False) -> str:
+    """A time of day without a zone: "7:00 p.m." / "19 h"."""
+    if lang == "fr":
+        return french_clock(at, ends=ends)
+    return format_time(at, "short", locale=BABEL_LOCALES[lang])
+
+
+def _with_zone(text: str, zone: tzinfo, lang: str) -> str:
+    label = zone_label(zone, lang)
+    return f"{text}{NBSP}({label})" if lang == "fr" else f"{text} {label}"
+
+
 def format_session_time(value: datetime, lang: str, zone: tzinfo = EASTERN) -> str:
-    """"7:00 p.m. ET" / "19 h 00 HE" in the given zone."""
-    return f"{format_time(value.astimezone(zone), 'short', locale=BABEL_LOCALES[lang])} {zone_label(zone, lang)}"
+    """"7:00 p.m. ET" / "19 h (HE)" in the given zone."""
+    return _with_zone(clock(value.astimezone(zone).time(), lang), zone, lang)
+
+
+def format_time_range(starts: datetime, ends: datetime, lang: str, zone: tzinfo = EASTERN) -> str:
+    """"7:00 p.m. to 8:30 p.m. ET" / "de 19 h à 20 h 30 (HE)": the zone named once."""
+    first = clock(starts.astimezone(zone).time(), lang)
+    last = clock(ends.astimezone(zone).time(), lang, ends=True)
+    if lang == "fr":
+        return _with_zone(f"de {first} à {last}", zone, lang)
+    return _with_zone(f"{first} to {last}", zone, lang)
 
 
 def format_session_date(value: datetime, lang: str, zone: tzinfo = EASTERN, style: str = "full") -> str:
@@ -87,19 +119,39 @@ def format_session_date(value: datetime, lang: str, zone: tzinfo = EASTERN, styl
     return format_date(value.astimezone(zone), style, locale=BABEL_LOCALES[lang])
 
 
+def format_moment(value: datetime, lang: str, zone: tzinfo = EASTERN, style: str = "full", *,
+                  article: bool = True) -> str:
+    """A date and time: "Monday, December 7, 2026, 7:00 p.m. ET" / "le lundi 7 décembre 2026 à 19 h (HE)"
+    (`article=False` for a table cell: "7 déc. 2026 à 19 h (HE)")."""
+    day = format_session_date(value, lang, zone, style)
+    if lang == "fr":
+        return f"{'le ' if article else ''}{day} à {format_session_time(value, lang, zone)}"
+    return f"{day}, {format_session_time(value, lang, zone)}"
+
+
+def format_span(starts: datetime, ends: datetime, lang: str, zone: tzinfo = EASTERN, style: str = "full") -> str:
+    """A date and a range: "Monday, December 7, 2026, 7:00 p.m. to 8:30 p.m. ET" /
+    "le lundi 7 décembre 2026, de 19 h à 20 h 30 (HE)"."""
+    day = format_session_date(starts, lang, zone, style)
+    if lang == "fr":
+        return f"le {day}, {format_time_range(starts, ends, lang, zone)}"
+    return f"{day}, {format_time_range(starts, ends, lang, zone)}"
+
+
 def format_in_zone(value: datetime, lang: str, zone: tzinfo, *, beside: tzinfo, date_style: str) -> str:
     """The time in `zone`, preceded by its date when that date differs from the date in `beside`: the one rule for
     showing a time next to another zone's ("Jan. 16, 2027, 12:30 a.m. NT" beside 11 p.m. ET)."""
-    text = format_session_time(value, lang, zone)
     if value.astimezone(zone).date() != value.astimezone(beside).date():
-        text = f"{format_session_date(value, lang, zone, date_style)}, {text}"
-    return text
+        return format_moment(value, lang, zone, date_style)
+    return format_session_time(value, lang, zone)
 
 
-def format_time_beside_eastern(value: datetime, lang: str, zone: tzinfo | None) -> str:
-    """"7:00 p.m. ET (8:30 p.m. NT)": Eastern Time, then the viewer's zone when its clock reads differently (with
-    that zone's date when the day differs too). `zone` None (a visitor who is not signed in) gives Eastern only."""
-    eastern = format_session_time(value, lang)
+def format_time_beside_eastern(value: datetime, lang: str, zone: tzinfo | None, *, with_date: bool = False) -> str:
+    """"7:00 p.m. ET (8:30 p.m. NT)" / "19 h (HE), soit 20 h 30 (HT)": Eastern Time, then the viewer's zone when
+    its clock reads differently (with that zone's date when the day differs too). `zone` None (a visitor who is
+    not signed in) gives Eastern only. `with_date` puts the Eastern date first ("le lundi 7 décembre 2026 à ...")."""
+    eastern = format_moment(value, lang) if with_date else format_session_time(value, lang)
     if not other_than_eastern(zone, lang):
         return eastern
-    return f"{eastern} ({format_in_zone(value, lang, zone, beside=EASTERN, date_style='medium')})"
+    other = format_in_zone(value, lang, zone, beside=EASTERN, date_style="medium")
+    return f"{eastern}, soit {other}" if lang == "fr" else f"{eastern} ({other})"

@@ -17,7 +17,7 @@ VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 HTMX_ATTRIBUTE = re.compile(r"^Attribute “hx-[a-z-]+” (is )?not allowed")
 
 FRAGMENT_DOCUMENT = """<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><title>htmx fragment</title></head>
+<html lang="{lang}-CA"><head><meta charset="utf-8"><title>htmx fragment</title></head>
 <body><main>
 {fragment}
 </main></body></html>

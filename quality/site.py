@@ -125,7 +125,7 @@ def _add_states(session: Session) -> dict[str, int]:
     for n, (key, fields) in enumerate(states.items()):
         starts = first.starts_at + timedelta(days=1 + n, hours=1)
         extra[key] = SupportSession(**fields, format="peer_support", language="en", moderator="Dr. Amir Haddad",
-                                    starts_at=starts, ends_at=starts + timedelta(hours=1),
+                                    moderator_fr="Dr Amir Haddad", starts_at=starts, ends_at=starts + timedelta(hours=1),
                                     zoom_url="https://zoom.example.invalid/j/1")
         session.add(extra[key])
     member = create_verified_user(email=MEMBER_EMAIL, password=MEMBER_PASSWORD, first_name="Quality",
@@ -174,13 +174,13 @@ def _add_surveys(session: Session) -> dict[str, str]:
     from portal.surveys.models import SurveyInvitation, SurveyResponse
 
     held = []
-    for days, title in ((7, ("Peer support: a hard week", "Soutien par les pairs : une semaine difficile")),
-                        (8, ("Drop-in: end of term", "Accueil libre : fin de session"))):
+    for days, title in ((7, ("Peer support: a hard week", "Soutien par les pairs\u00a0: une semaine difficile")),
+                        (8, ("Drop-in: end of term", "Rencontre libre\u00a0: fin de session"))):
         starts = utcnow() - timedelta(days=days)
         held.append(SupportSession(title_en=title[0], title_fr=title[1], description_en="A session held already.",
                                    description_fr="Une séance déjà tenue.", format="peer_support", language="en",
-                                   moderator="Dr. Amir Haddad", starts_at=starts, ends_at=starts + timedelta(hours=1),
-                                   topics=["stress"]))
+                                   moderator="Dr. Amir Haddad", moderator_fr="Dr Amir Haddad", starts_at=starts,
+                                   ends_at=starts + timedelta(hours=1), topics=["stress"]))
     session.add_all(held)
     session.flush()
     today = eastern_day(utcnow())

@@ -45,7 +45,7 @@ def test_every_page_declares_language_and_links_to_the_other(client, lang, page)
     response = client.get(f"/{lang}{page}?format=drop_in")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert f'<html lang="{lang}">' in html
+    assert f'<html lang="{lang}-CA">' in html
     other = "fr" if lang == "en" else "en"
     assert f'href="/{other}{page}?format=drop_in"' in html
     assert 'class="skip-link" href="#main"' in html
@@ -65,7 +65,7 @@ def test_unknown_pages_get_a_404_in_the_right_language(client, path, expected):
 def test_404_without_prefix_follows_accept_language(client):
     response = client.get("/de/sessions", headers={"Accept-Language": "fr"})
     assert response.status_code == 404
-    assert 'lang="fr"' in response.get_data(as_text=True)
+    assert '<html lang="fr-CA">' in response.get_data(as_text=True)
 
 
 WINTER = datetime(2027, 1, 20, 0, 0, tzinfo=timezone.utc)   # 19:00 EST on Jan 19
@@ -75,8 +75,8 @@ SUMMER = datetime(2027, 7, 20, 23, 0, tzinfo=timezone.utc)  # 19:00 EDT on Jul 2
 @pytest.mark.parametrize(("lang", "instant", "province", "expected"), [
     ("en", WINTER, None, "7:00\u202fp.m. ET"),
     ("en", SUMMER, None, "7:00\u202fp.m. ET"),
-    ("fr", WINTER, None, "19 h 00 HE"),
-    ("fr", SUMMER, "BC", "16 h 00 HP"),
+    ("fr", WINTER, None, "19\u00a0h\u00a0(HE)"),
+    ("fr", SUMMER, "BC", "16\u00a0h\u00a0(HP)"),
     ("en", WINTER, "NL", "8:30\u202fp.m. NT"),
 ])
 def test_times_are_formatted_by_babel_with_the_zone(app, lang, instant, province, expected):

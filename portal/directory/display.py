@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 from babel.lists import format_list
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from portal.directory.schema import DAYS, Hours, Language, Organization, Phone, Service
+from portal.directory.schema import DAYS, OFFICIAL_NUMBER_IDS, Hours, Language, Organization, Phone, Service
 from portal.directory.services import ProvinceChoice
 from portal.i18n import PROVINCES, pick_language
-from portal.times import BABEL_LOCALES, zone_label
+from portal.times import BABEL_LOCALES, clock, zone_label
 
 PURPOSES = {
     "emergency": _l("Emergency services: police, fire and ambulance."),
@@ -103,13 +102,12 @@ def hours_in_words(hours: Hours, lang: str) -> Phrase:
         return Phrase(_("24 hours a day, 7 days a week"), lang, lang)
     if machine is None:
         if hours.text.strip():
-            return Phrase(hours.text, "en", lang)
+            return data_text(hours.text, hours.text_fr, lang)
         return Phrase(_("Hours not published"), lang, lang)
-    locale = BABEL_LOCALES[lang]
-    zone = zone_label(machine.zone, lang)
-    opens = format_time(machine.open_time, "short", locale=locale)
-    closes = (format_time(machine.close_time, "short", locale=locale) if machine.close_time
-              else _("midnight"))
+    label = zone_label(machine.zone, lang)
+    zone = f"({label})" if lang == "fr" else label  # French names the zone in brackets: "de 8 h 30 à 16 h 30 (HE)"
+    opens = clock(machine.open_time, lang)
+    closes = clock(machine.close_time, lang, ends=True) if machine.close_time else _("midnight")
     if machine.days is None:
         words = _("%(opens)s to %(closes)s %(zone)s (days not confirmed)", opens=opens, closes=closes, zone=zone)
     else:
@@ -131,20 +129,24 @@ def days_in_words(days: list[str], lang: str) -> str:
 
 
 def languages_in_words(languages: list[Language], lang: str) -> list[Phrase]:
-    """Each language served, named in the page's language; notes stay in the file's English."""
+    """Each language served, named in the page's language; notes in the page's language (English fallback)."""
     locale = Locale.parse(BABEL_LOCALES[lang])
     phrases = []
     for language in languages:
         if language.code is None:
-            phrases.append(Phrase(language.note, "en", lang))
+            phrases.append(data_text(language.note, language.note_fr, lang))
             continue
-        note = Phrase(language.note, "en", lang) if language.note else None
+        note = data_text(language.note, language.note_fr, lang) if language.note else None
         phrases.append(Phrase(locale.languages.get(language.code, language.code), lang, lang, note))
     return phrases
 
 
-def verified_text(verified_on: date | None, lang: str) -> str:
-    """'Last verified by staff on …' or 'Not yet verified by staff'."""
+def verified_text(service: Service, lang: str) -> str:
+    """'Official national number' (911, 988: set by regulation, never in doubt), else 'Last verified by staff on …'
+    or 'Not yet verified by staff'."""
+    if service.id in OFFICIAL_NUMBER_IDS:
+        return _("Official national number")
+    verified_on = service.verified_on
     if verified_on is None:
         return _("Not yet verified by staff")
     return _("Last verified by staff on %(date)s",
@@ -167,8 +169,28 @@ def purpose_text(service: Service) -> str:
 
 
 def phone_note(phone: Phone, lang: str) -> Phrase:
-    """The file's note about a number ("24-hour helpline"), which is English only."""
-    return Phrase(phone.note, "en", lang)
+    """The file's note about a number ("24-hour helpline"), in the page's language (English fallback)."""
+    return data_text(phone.note, phone.note_fr, lang)
+
+
+def french_gaps(service: Service) -> list[str]:
+    """The fields a reader of this entry sees in English on a French page because the file has no French for them.
+
+    Names of organisations are exempt (a proper name is not translated: "Doctors of BC"), except where the "name"
+    is a sentence written by us (purpose none_found: "Yukon: no ... found").
+    """
+    gaps = []
+    if service.purpose == "none_found" and not service.name_fr.strip():
+        gaps.append("name_fr")
+    if service.eligibility.strip() and not service.eligibility_fr.strip():
+        gaps.append("eligibility_fr")
+    gaps += [f"phones[{i}].note_fr" for i, phone in enumerate(service.phones)
+             if phone.note.strip() and not phone.note_fr.strip()]
+    if service.hours.text.strip() and not service.hours.text_fr.strip():
+        gaps.append("hours.text_fr")
+    gaps += [f"languages[{i}].note_fr" for i, language in enumerate(service.languages)
+             if language.note.strip() and not language.note_fr.strip()]
+    return gaps
 
 
 def provinces_by_name(lang: str) -> list[tuple[str, str]]:

@@ -24,6 +24,8 @@ PURPOSES = ("emergency", "crisis_line", "physician_health", "medico_legal", "pee
 # The first lines of the page are built from these two entries, so the file must hold them.
 EMERGENCY_ID = "emergency-911"
 CRISIS_LINE_ID = "988-suicide-crisis-helpline"
+# Numbers set by regulation (CRTC): shown as "Official national number", not with the staff-verification caution.
+OFFICIAL_NUMBER_IDS = (EMERGENCY_ID, CRISIS_LINE_ID)
 
 _PHONE = re.compile(r"^(?:\d{3}|\d{5,6}|(?:1-)?\d{3}-\d{3}-\d{4})$")
 _CLOCK = re.compile(r"^(?:[01]\d|2[0-3]):[0-5]\d$")
@@ -57,6 +59,7 @@ class Phone(_Record):
     number: Text
     kind: Literal["voice", "text", "tollfree"]
     note: Text = ""
+    note_fr: Text = ""
 
     @field_validator("number")
     @classmethod
@@ -142,6 +145,7 @@ class Hours(_Record):
     """Hours in the source's words, and in machine form: "24/7", null (unknown) or weekly hours."""
 
     text: Text = ""
+    text_fr: Text = ""
     machine: Annotated[Annotated[Literal["24/7"], Tag("always")] | Annotated[WeeklyHours, Tag("weekly")],
                        Discriminator(_machine_kind)] | None
 
@@ -163,6 +167,7 @@ class Language(_Record):
 
     code: Text | None = None
     note: Text = ""
+    note_fr: Text = ""
 
     @model_validator(mode="before")
     @classmethod
@@ -207,6 +212,7 @@ class Service(_Record):
     name_fr: Text = ""
     purpose: Literal["emergency", "crisis_line", "physician_health", "medico_legal", "peer_support", "none_found"]
     regulator_link: StrictBool = False
+    call_back: StrictBool = False
     organization: Organization | None = None
     scope: list[Text] = Field(min_length=1)
     phones: list[Phone] = []

@@ -14,12 +14,12 @@ DEMO_STORIES = [
      "To the unit clerk who noticed I had not eaten all shift and left half her sandwich on my keyboard: "
      "thank you.\n\nIt was the kindest thing anyone did for me that month."),
     ("fr", "anonymous", "approved", 54,
-     "Merci à l'infirmière de nuit qui m'a dit « tu as bien fait » après un code difficile. "
+     "Merci à l'infirmière de nuit qui m'a dit «\u00a0tu as bien fait\u00a0» après un code difficile. "
      "Je repense souvent à ces quatre mots."),
     ("en", "anonymous", "approved", 80,
      "Grateful for my co-residents, who swapped three calls so I could be with my father in his last week."),
     ("fr", "first_name", "approved", 120,
-     "Merci à ma patronne, qui m'a appris qu'on peut dire « je ne sais pas » à un patient "
+     "Merci à ma patronne, qui m'a appris qu'on peut dire «\u00a0je ne sais pas\u00a0» à un patient "
      "et rester un bon médecin."),
     ("en", "first_name", "pending", 2,
      "Thank you to the pharmacist who caught my dosing error at 3 a.m. and was gentle about it."),

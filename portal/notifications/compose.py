@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from contextlib import contextmanager
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 from flask import current_app, g, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from sqlmodel import Session
 
 from portal.extensions import utcnow
@@ -54,8 +56,16 @@ def recipient_language(lang: str):
 
 
 def _one_line(value: str) -> str:
-    # A header is one line: a name someone typed must never add headers.
-    return " ".join(str(value).split())
+    # A header is one line: a name someone typed must never add headers. No-break spaces stay (French typography
+    # puts one before ":"), every other run of whitespace, line breaks included, becomes one space.
+    return re.sub(r"[^\S\u00a0\u202f]+", " ", str(value)).strip()
+
+
+def sender(name: str) -> Address:
+    """The From header: MAIL_FROM's address, named after the portal in the recipient's language (the French
+    name is "Connexion bien-être"; MAIL_FROM's own display name is not used in emails)."""
+    address = parseaddr(current_app.config["MAIL_FROM"])[1]
+    return Address(display_name=name, addr_spec=address)
 
 
 def compose(notification: Notification, db: Session) -> EmailMessage | None:
@@ -72,10 +82,11 @@ def compose(notification: Notification, db: Session) -> EmailMessage | None:
         text = render_template(f"email/{content.template}.txt", **context)
         html = render_template(f"email/{content.template}.html", **context)
         subject = _one_line(content.subject)
+        from_header = sender(gettext("Wellness Connection"))
 
     message = EmailMessage()
     message["Subject"] = subject
-    message["From"] = current_app.config["MAIL_FROM"]
+    message["From"] = from_header
     message["To"] = notification.recipient_email
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = message_id(notification.dedupe_key)

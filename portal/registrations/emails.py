@@ -15,7 +15,7 @@ from sqlmodel import Session
 from portal.accounts.models import User
 from portal.extensions import utcnow
 from portal.i18n import LANGUAGES, localized
-from portal.times import EASTERN, format_in_zone, format_session_date, format_session_time, other_than_eastern, zone_for
+from portal.times import EASTERN, format_in_zone, format_span, other_than_eastern, zone_for
 from portal.notifications.kinds import EmailContent
 from portal.notifications.models import Notification
 from portal.registrations.invites import invite_attachment
@@ -53,10 +53,11 @@ def session_times(session: SupportSession, member: User, lang: str) -> dict[str,
     differently (with the Eastern date when the day differs)."""
     zone = zone_for(member.province)
     start, end = session.starts_at, session.ends_at
-    times = {"date": format_session_date(start, lang, zone), "starts": format_session_time(start, lang, zone),
-             "ends": format_session_time(end, lang, zone), "eastern": ""}
+    times = {"when": format_span(start, end, lang, zone), "eastern": ""}
     if other_than_eastern(zone, lang):
-        times["eastern"] = format_in_zone(start, lang, EASTERN, beside=zone, date_style="full")
+        eastern = format_in_zone(start, lang, EASTERN, beside=zone, date_style="full")
+        # The zone is already in brackets in French ("19 h (HE)"): "Soit 19 h (HE)" rather than "(19 h (HE))".
+        times["eastern"] = f"Soit {eastern}" if lang == "fr" else f"({eastern})"
     return times
 
 
@@ -64,7 +65,7 @@ def _context(facts: Facts, *, with_zoom: bool) -> dict:
     session = facts.session
     context = {
         "first_name": facts.member.first_name, "title": localized(session, "title"),
-        "moderator": session.moderator, "page_url": absolute_url("sessions.detail", lang=facts.lang, session_id=session.id),
+        "moderator": localized(session, "moderator", facts.lang), "page_url": absolute_url("sessions.detail", lang=facts.lang, session_id=session.id),
         "minutes": int((session.ends_at - session.starts_at).total_seconds() // 60),
         "zoom_url": session.zoom_url if with_zoom else "",
         **session_times(session, facts.member, facts.lang),
@@ -176,8 +177,7 @@ def _was_times(was: dict, session: SupportSession, member: User, lang: str) -> d
     except (TypeError, ValueError):
         return {}
     zone = zone_for(member.province)
-    return {"was_date": format_session_date(starts, lang, zone), "was_starts": format_session_time(starts, lang, zone),
-            "was_ends": format_session_time(ends, lang, zone)}
+    return {"was_when": format_span(starts, ends, lang, zone)}
 
 
 def session_changed(notification: Notification, db: Session) -> EmailContent | None:

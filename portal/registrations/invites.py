@@ -32,9 +32,9 @@ def _replace(event: Event, name: str, value) -> None:
 
 
 def _participants(event: Event, member: User, *, accepted: bool) -> None:
-    name, address = parseaddr(current_app.config["MAIL_FROM"])
+    address = parseaddr(current_app.config["MAIL_FROM"])[1]
     organizer = vCalAddress(f"mailto:{address}")
-    organizer.params["cn"] = vText(name or address)
+    organizer.params["cn"] = vText(_("Wellness Connection"))  # the portal's name in the member's language
     event.add("organizer", organizer)
     attendee = vCalAddress(f"mailto:{member.email}")
     attendee.params.update({"cn": vText(member.first_name), "role": vText("REQ-PARTICIPANT"),

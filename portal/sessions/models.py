@@ -67,6 +67,9 @@ class SupportSession(SQLModel, table=True):
     topics: list[str] = Field(default_factory=list, sa_column=Column(TOPICS_TYPE, nullable=False))
     language: str = Field(default="en", max_length=10, index=True)
     moderator: str = Field(max_length=200)
+    # The French form of the name and title ("Dre Daniela Isfan"; English "Dr. Daniela Isfan"); empty: French
+    # pages show `moderator`.
+    moderator_fr: str = Field(default="", max_length=200)
     starts_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     ends_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     capacity: int = Field(default=MAX_CAPACITY, ge=1, le=MAX_CAPACITY)
@@ -81,6 +84,11 @@ class SupportSession(SQLModel, table=True):
     ics_sequence: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+    @property
+    def moderator_en(self) -> str:
+        """The English form of the moderator's name (the `moderator` column), so it pairs with `moderator_fr`."""
+        return self.moderator
 
     @property
     def places_left(self) -> int:

@@ -130,7 +130,7 @@ def list_upcoming(db: Session, *, filters: ListingFilters, per_page: int, now: d
             pattern = f"%{escape_like(word)}%"
             conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in (
                 SupportSession.title_en, SupportSession.title_fr, SupportSession.description_en,
-                SupportSession.description_fr, SupportSession.moderator))))
+                SupportSession.description_fr, SupportSession.moderator, SupportSession.moderator_fr))))
 
     total = db.exec(select(func.count()).select_from(SupportSession).where(*conditions)).one()
     pages = max(1, math.ceil(total / per_page))

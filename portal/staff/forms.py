@@ -106,6 +106,7 @@ class SessionValues:
     topics: list[str]
     language: str
     moderator: str
+    moderator_fr: str
     starts_at: datetime
     duration_minutes: int
     capacity: int
@@ -129,6 +130,7 @@ class SessionForm(FlaskForm):
     language = SelectField(_l("Language of the session"), choices=_options(DELIVERY_LANGUAGES),
                            validate_choice=False)
     moderator = StringField(_l("Moderator"), filters=[_strip])
+    moderator_fr = StringField(_l("Moderator (French form)"), filters=[_strip])
     starts_at = StringField(_l("Starts at (Eastern Time)"), filters=[_strip])
     fold = RadioField(_l("Which 1 a.m. hour?"), choices=[
         SelectChoice("0", _l("The first one, still on daylight time (EDT, UTC−4)")),
@@ -159,6 +161,9 @@ class SessionForm(FlaskForm):
         self._check_text(field, DESCRIPTION_MAX, one_line=False)
 
     def validate_moderator(self, field):
+        self._check_text(field, MODERATOR_MAX, one_line=True)
+
+    def validate_moderator_fr(self, field):
         self._check_text(field, MODERATOR_MAX, one_line=True)
 
     def validate_format(self, field):
@@ -239,7 +244,8 @@ class SessionForm(FlaskForm):
             title_en=self.title_en.data or "", title_fr=self.title_fr.data or "",
             description_en=self.description_en.data or "", description_fr=self.description_fr.data or "",
             format=self.format.data, topics=list(dict.fromkeys(self.topics.data or [])),
-            language=self.language.data, moderator=self.moderator.data or "", starts_at=self._starts_at,
+            language=self.language.data, moderator=self.moderator.data or "",
+            moderator_fr=self.moderator_fr.data or "", starts_at=self._starts_at,
             duration_minutes=int(self.duration_minutes.data), capacity=int(self.capacity.data),
             zoom_url=self.zoom_url.data or "")
 
@@ -250,7 +256,7 @@ def form_data_of(session) -> dict:
     return {
         "title_en": session.title_en, "title_fr": session.title_fr, "description_en": session.description_en,
         "description_fr": session.description_fr, "format": session.format, "topics": list(session.topics),
-        "language": session.language, "moderator": session.moderator,
+        "language": session.language, "moderator": session.moderator, "moderator_fr": session.moderator_fr,
         "starts_at": local.strftime(WALL_TIME_FORMAT), "fold": str(local.fold),
         "duration_minutes": str(session.duration_minutes), "capacity": str(session.capacity),
         "zoom_url": session.zoom_url,

@@ -117,7 +117,8 @@ def console_sessions(db: Session, *, filters: ConsoleFilters, per_page: int, now
     for word in filters.q.split()[:10]:
         pattern = f"%{escape_like(word)}%"
         conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in (
-            SupportSession.title_en, SupportSession.title_fr, SupportSession.moderator))))
+            SupportSession.title_en, SupportSession.title_fr, SupportSession.moderator,
+            SupportSession.moderator_fr))))
     total = db.exec(select(func.count()).select_from(SupportSession).where(*conditions)).one()
     pages = max(1, math.ceil(total / per_page))
     if filters.page > pages:

@@ -25,7 +25,7 @@ from portal.times import EASTERN, NonexistentTime, eastern_instant
 # Changes registered members are told about by email (with a new invite for those holding a place).
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "zoom_url")
 EDITABLE_FIELDS = ("title_en", "title_fr", "description_en", "description_fr", "format", "topics", "language",
-                   "moderator", "starts_at", "ends_at", "capacity", "zoom_url")
+                   "moderator", "moderator_fr", "starts_at", "ends_at", "capacity", "zoom_url")
 
 
 class Refused(Exception):
@@ -84,7 +84,8 @@ def create_session(db: Session, *, values: SessionValues, publish: bool, actor: 
 def _columns(values: SessionValues) -> dict:
     return {"title_en": values.title_en, "title_fr": values.title_fr, "description_en": values.description_en,
             "description_fr": values.description_fr, "format": values.format, "topics": values.topics,
-            "language": values.language, "moderator": values.moderator, "starts_at": values.starts_at,
+            "language": values.language, "moderator": values.moderator, "moderator_fr": values.moderator_fr,
+            "starts_at": values.starts_at,
             "ends_at": values.ends_at, "capacity": values.capacity, "zoom_url": values.zoom_url}
 
 
@@ -180,7 +181,8 @@ def duplicate_session(db: Session, *, session_id: int, actor: User, now: datetim
     copy = SupportSession(
         title_en=original.title_en, title_fr=original.title_fr, description_en=original.description_en,
         description_fr=original.description_fr, format=original.format, topics=list(original.topics),
-        language=original.language, moderator=original.moderator, starts_at=starts,
+        language=original.language, moderator=original.moderator, moderator_fr=original.moderator_fr,
+        starts_at=starts,
         ends_at=starts + (original.ends_at - original.starts_at), capacity=original.capacity,
         zoom_url=original.zoom_url, status="draft", created_at=now, updated_at=now)
     db.add(copy)

@@ -46,7 +46,7 @@ def test_signup_creates_an_unverified_account_and_queues_the_verification(post, 
     ("fr", ["Entrez votre prénom.", "Entrez votre nom de famille.", "Entrez votre adresse courriel.",
             "Choisissez un mot de passe.", "Entrez votre numéro d'identification de l'AMC.",
             "Choisissez ce qui vous décrit.", "Choisissez votre province ou territoire.",
-            "Choisissez l'anglais ou le français.", "Veuillez accepter les règles de participation pour vous joindre."]),
+            "Choisissez l'anglais ou le français.", "Veuillez accepter les règles de participation pour créer votre compte."]),
 ])
 def test_empty_signup_shows_every_error_beside_its_field_and_in_the_summary(post, outbox, lang, expected):
     response = post(f"/{lang}/account/signup", {})

@@ -2,37 +2,12 @@
 from __future__ import annotations
 
 import pytest
-import yaml
-from sqlmodel import SQLModel
 
-from directory_entries import card_of, entry, required_entries, unescape_quotes
-from portal import create_app
-from portal.extensions import db as portal_db
+from directory_entries import card_of, entry, unescape_quotes
 from portal.i18n import PROVINCES
 
 HIDDEN_NAME = "Talk Suicide Canada"
 HIDDEN_NUMBER = "1-833-456-4566"
-
-
-@pytest.fixture
-def directory_app(app_config, tmp_path):
-    """Factory: an app over a directory file holding the required entries plus `entries`."""
-    apps = []
-
-    def _make(*entries: dict):
-        path = tmp_path / "directory.yaml"
-        path.write_text(yaml.safe_dump([*required_entries(), *entries], allow_unicode=True), encoding="utf-8")
-        app_config.DIRECTORY_FILE = str(path)
-        application = create_app(app_config)
-        with application.app_context():
-            SQLModel.metadata.create_all(portal_db.engine)
-        apps.append(application)
-        return application
-
-    yield _make
-    for application in apps:
-        with application.app_context():
-            portal_db.dispose()
 
 
 def test_hidden_entries_never_appear_anywhere(client):
@@ -74,17 +49,17 @@ def test_each_entry_shows_its_facts(client):
     assert '<dt>Offert par</dt><dd><span lang="en">Doctors of BC</span></dd>' in bc_fr
 
 
-def test_french_falls_back_to_english_marked_lang_en(client):
+def test_french_pages_show_the_french_data_and_english_names_marked_lang_en(client):
     html = unescape_quotes(client.get("/fr/help?province=MB").get_data(as_text=True))
     assert '<h3 class="service__name" id="service-mb-cpsm-php-name"><span lang="en">CPSM Physician Health Program' in html
     assert '<h3 class="service__name" id="service-hope-for-wellness-name">Ligne d\'écoute d\'espoir' in html
-    assert '<dt>Qui peut y faire appel</dt><dd><span lang="en">All Doctors Manitoba members' in html
-    assert '<span class="phone__note"><span lang="en">1-844-433-DRMB' in html
-    assert "<dd>anglais, <span lang=\"en\">200+ languages via provider" in html
+    assert '<dt>Qui peut y faire appel</dt><dd>Les membres de Doctors Manitoba (étudiantes et étudiants' in html
+    assert '<span class="phone__note">1-844-433-DRMB; 24\u00a0h sur 24, 7 jours sur 7; réponse par' in html
+    assert "<dd>anglais, plus de 200 langues par l'entremise du fournisseur" in html
     assert "<dt>Heures d'ouverture</dt><dd>24 heures sur 24, 7 jours sur 7</dd>" in html
-    assert "Lié au collège des médecins" in html  # the regulator's own program says so
+    assert "All Doctors Manitoba members" not in html and "200+ languages" not in html
     cmpa = card_of(client.get("/fr/help").get_data(as_text=True), "cmpa-physician-advisors")
-    assert "De 08 h 30 à 16 h 30 HE (jours non confirmés)" in cmpa
+    assert "De 8\u00a0h\u00a030 à 16\u00a0h\u00a030\u00a0(HE) (jours non confirmés)" in cmpa
     assert '<span lang="en">' not in client.get("/en/help?province=MB").get_data(as_text=True)
 
 

@@ -61,10 +61,10 @@ def test_the_filter_offers_anywhere_and_all_13_in_alphabetical_order(client, lan
 @pytest.mark.parametrize(("lang", "province", "heading", "status"), [
     ("en", "QC", "Quebec: physician health programs and other services",
      "Showing services across Canada, and services for Quebec."),
-    ("fr", "QC", "Québec : programmes de santé des médecins et autres services",
-     "Services affichés : ceux offerts partout au Canada, et ceux de la province ou du territoire choisi (Québec)."),
+    ("fr", "QC", "Québec\u00a0: programmes de santé des médecins et autres services",
+     "Services affichés\u00a0: ceux offerts partout au Canada, et ceux de la province ou du territoire choisi (Québec)."),
     ("en", "bc", "British Columbia: physician health programs and other services", "services for British Columbia."),
-    ("fr", "NL", "Terre-Neuve-et-Labrador : programmes de santé des médecins et autres services",
+    ("fr", "NL", "Terre-Neuve-et-Labrador\u00a0: programmes de santé des médecins et autres services",
      "(Terre-Neuve-et-Labrador)."),
 ])
 def test_filtering_by_province_as_a_full_page(client, lang, province, heading, status):
@@ -132,7 +132,7 @@ def test_an_unknown_province_is_ignored_with_a_message_that_never_repeats_it(cli
         body = response.get_data(as_text=True)
         assert response.status_code == 200
         said = {"en": "We did not recognise the province or territory in the link, so we ignored it.",
-                "fr": "Nous n'avons pas reconnu la province ou le territoire indiqué dans le lien : nous n'en avons pas tenu compte."}[lang]
+                "fr": "Nous n'avons pas reconnu la province ou le territoire indiqué dans le lien\u00a0: nous n'en avons pas tenu compte."}[lang]
         assert said in body.replace("&#39;", "'")
         shown = re.sub(r"<[^>]+>", " ", body)  # what a reader sees (the language link may carry the query on)
         for fragment in ("ZZ", "alert", "O N", "AAAA", "URGENT", "555"):

@@ -33,11 +33,11 @@ def test_plain_text_in_french(client):
     assert lines[0] == "Obtenir de l'aide maintenant - Connexion bien-être"
     assert lines[2] == "Si vous êtes en danger immédiat, composez le 911 ou rendez-vous au service d'urgence le plus proche."
     assert "  Envoyer un texto au 988" in lines
-    assert "== Québec : programmes de santé des médecins et autres services ==" in lines
+    assert "== Québec\u00a0: programmes de santé des médecins et autres services ==" in lines
     assert "Programme d'aide aux médecins du Québec (PAMQ)" in lines
-    assert "  Heures d'ouverture : 24 heures sur 24, 7 jours sur 7" in lines
-    assert "  Langues : français" in lines
-    assert lines[-1] == "Source : http://127.0.0.1:5000/fr/help?province=QC"
+    assert "  Heures d'ouverture\u00a0: 24 heures sur 24, 7 jours sur 7" in lines
+    assert "  Langues\u00a0: français" in lines
+    assert lines[-1] == "Source\u00a0: http://127.0.0.1:5000/fr/help?province=QC"
 
 
 @pytest.mark.parametrize(("query", "heading"), [

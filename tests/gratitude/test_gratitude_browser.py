@@ -55,8 +55,8 @@ WORDS = {"en": {"sent": "Thank you for sharing", "waiting": "Waiting for moderat
                 "approved": "Approved: the story is in the feed.", "appreciate": "Appreciate",
                 "reject": "Reject…", "reject_button": "Reject and tell the author"},
          "fr": {"sent": "Merci de votre partage", "waiting": "En attente de modération", "approve": "Approuver",
-                "approved": "le témoignage figure maintenant dans le fil", "appreciate": "J'apprécie",
-                "reject": "Refuser…", "reject_button": "Refuser et prévenir l'auteur"}}
+                "approved": "le témoignage figure maintenant dans le fil", "appreciate": "Apprécier",
+                "reject": "Refuser…", "reject_button": "Refuser et prévenir la personne qui l'a écrit"}}
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -292,7 +292,7 @@ def test_a_moderator_who_comes_second_sees_the_409_message_swapped_in(site, stat
     first.locator(f"#post-{post_id}").get_by_text(WORDS[lang]["approved"]).wait_for()
     with late.expect_response(lambda response: response.status == 409):
         late.locator(f"#post-{post_id}").get_by_role("button", name=WORDS[lang]["approve"], exact=True).click()
-    message = {"en": "Another moderator acted on this story first", "fr": "Une autre personne de la modération"}[lang]
+    message = {"en": "Another moderator acted on this story first", "fr": "Une autre personne de l'équipe de modération"}[lang]
     late.locator(f"#post-{post_id} [role=alert]").get_by_text(message).wait_for()
     settle(late)
     assert late.evaluate("() => performance.getEntriesByType('navigation').length") == 1

@@ -124,7 +124,7 @@ def test_reject_emails_the_author_in_their_language_with_reason_and_note(post, s
     assert note in text and "Thanks to <Dr. X> who saved my shift!" in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
     assert "&lt;Dr. X&gt;" in html
-    words = {"en": ("not published", "patient, colleague"), "fr": ("pas été publié", "patient, un collègue")}[lang]
+    words = {"en": ("not published", "patient, colleague"), "fr": ("pas été publié", "(patiente ou patient, collègue ou autre)")}[lang]
     assert words[0] in str(message["Subject"]) + text and words[1] in text
 
 

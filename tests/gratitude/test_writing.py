@@ -105,7 +105,7 @@ def test_the_sixth_story_in_an_hour_answers_429_in_french_keeping_the_text(post,
     html = response.get_data(as_text=True)
     assert "Ma sixième histoire, gardée.</textarea>" in html and 'role="alert"' in html
     assert ("<html" in html) != htmx
-    assert 'lang="fr"' in html or htmx
+    assert '<html lang="fr-CA">' in html or htmx
     assert len(db.exec(select(GratitudePost)).all()) == 6
 
 

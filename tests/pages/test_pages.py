@@ -25,7 +25,7 @@ def test_home_without_sessions_says_so(client):
 @pytest.mark.parametrize(("lang", "headings"), [
     ("en", ["Who can take part?", "Rules of engagement", "Registering and joining", "How big are the groups?",
             "Confidentiality and privacy", "What does it cost?"]),
-    ("fr", ["Qui peut participer?", "Règles de participation", "S'inscrire et se joindre", "taille des groupes",
+    ("fr", ["Qui peut participer?", "Règles de participation", "S'inscrire et participer", "taille des groupes",
             "Confidentialité et vie privée", "Combien cela coûte-t-il?"]),
 ])
 def test_faq_answers_the_usual_questions(client, lang, headings):

@@ -98,7 +98,7 @@ def test_sign_in_and_out_journey(quality_site, no_js_page):
     assert page.locator("h1").inner_text() == "Mon compte"
 
     submit(page, "Se déconnecter")
-    assert "Vous êtes déconnecté." in flashes(page)
+    assert "Votre session est fermée." in flashes(page)
     assert page.get_by_role("link", name="Se connecter").count() == 1
     page.goto(f"{quality_site.url}/fr/account")
     assert "/fr/account/login" in page.url, "signed out for real"

@@ -50,7 +50,7 @@ def test_every_state_changing_route_refuses_a_request_without_a_token(probed_app
         response = client.open(path, method=method, data={"anything": "x"})
         html = response.get_data(as_text=True).replace("&#39;", "'")
         assert response.status_code == 400, (endpoint, method, response.status_code)
-        assert f'<html lang="{lang}">' in html, endpoint
+        assert f'<html lang="{lang}-CA">' in html, endpoint
         assert FRIENDLY_400[lang] in html and GET_HELP[lang] in html and "988" in html, endpoint
         assert "CSRF" not in html and "Bad Request" not in html, endpoint
 

@@ -42,7 +42,7 @@ def page_text(response) -> str:
 def assert_friendly(response, lang: str, code: int, app) -> None:
     html = page_text(response)
     assert response.status_code == code
-    assert f'<html lang="{lang}">' in html
+    assert f'<html lang="{lang}-CA">' in html
     with app.test_request_context(f"/{lang}/"):
         title = str(TITLES[code])
     assert f"<h1>{title}</h1>" in html.replace("&#39;", "'")

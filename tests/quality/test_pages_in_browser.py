@@ -43,7 +43,7 @@ def test_page(quality_site, page_as, spec, lang):
         response = submit_form(page, spec.submit.action_path(lang, quality_site.sample), spec.submit.fields)
     assert response.status == spec.status
     assert "/account/login" not in page.url or spec.role is None, "the role's sign-in was kept"
-    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("html").get_attribute("lang") == f"{lang}-CA"
     assert_clean(page, watch, url, spec.status)
 
 

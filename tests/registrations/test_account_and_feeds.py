@@ -100,7 +100,7 @@ def test_private_feed_has_my_confirmed_sessions_with_zoom_links(db, make_session
         register(session_id=session.id, user=member)
     db.rollback()
     calendar = Calendar.from_ical(feed_for(db, member))
-    assert str(calendar["x-wr-calname"]) == "Mes séances Wellness Connection"
+    assert str(calendar["x-wr-calname"]) == "Mes séances Connexion bien-être"
     (event,) = calendar.walk("VEVENT")
     assert str(event["summary"]) == "Ma séance"
     assert str(event["location"]) == ZOOM

@@ -10,13 +10,14 @@ import pytest
 from icalendar import Calendar
 
 from portal.times import EASTERN
+from quality.typography import french_spacing_problems, visible_text
 from portal.notifications.compose import compose, message_id
 from tests.registrations.registration_helpers import cancel, next_date, outbox, register
 from portal.sessions.calendar import session_uid
 
 ZOOM = "https://zoom.example.invalid/j/composed-77"
 HELP_LINE = {"en": "Get help now: in crisis, call or text 988, any time. In immediate danger, call 911.",
-             "fr": "Obtenir de l'aide maintenant : en situation de crise, appelez ou textez le 988"}
+             "fr": "Obtenir de l'aide maintenant\u00a0: en situation de crise, appelez ou textez le 988"}
 WINTER, SUMMER = (1, 20), (7, 21)
 
 
@@ -41,7 +42,10 @@ def check_common(message, notification, lang: str) -> tuple[str, str]:
     text, html = text_part.get_content(), html_part.get_content()
     for part in (text, html.replace("&#39;", "'")):
         assert HELP_LINE[lang] in part and "988" in part and "911" in part
-    assert f'<html lang="{lang}">' in html
+    assert f'<html lang="{lang}-CA">' in html
+    if lang == "fr":  # French typography in the real message, subject included (issue 15)
+        assert french_spacing_problems("\n".join((str(message["Subject"]), text, visible_text(html)))) == []
+        assert str(message["From"]).startswith("Connexion bien-être <")
     return text, html
 
 

@@ -53,7 +53,7 @@ def test_confirmation_has_zoom_link_rules_and_a_request_invite(db, make_session,
     assert f"Join on Zoom: {ZOOM}" in text and f'<a href="{ZOOM}">' in html
     assert "Sessions start and end on time." in text and "Sessions start and end on time." in html
     assert "Keep what you hear in the room" in text and "<li>Speak honestly" in html
-    assert "7:00\u202fp.m. ET to 8:00\u202fp.m. ET" in text
+    assert "7:00\u202fp.m. to 8:00\u202fp.m. ET" in text
     assert f"http://127.0.0.1:5000/en/sessions/{session.id}" in text
 
     calendar, event = _invite(content)
@@ -78,10 +78,10 @@ def test_confirmation_in_french_with_newfoundland_time_beside_eastern(db, make_s
     register(session_id=session.id, user=member)
     notification, (content, text, html) = _email(db, "registration_confirmed")
     assert notification.locale == "fr"
-    assert content.subject == "Inscription confirmée : Le syndrome de l'imposteur"
+    assert content.subject == "Inscription confirmée\u00a0: Le syndrome de l'imposteur"
     assert "Bonjour Élise," in text
-    assert "20 h 30 HT à 21 h 30 HT" in text and "(19 h 00 HE)" in text
-    assert f"Rejoindre la séance sur Zoom : {ZOOM}" in text
+    assert "de 20\u00a0h\u00a030 à 21\u00a0h\u00a030\u00a0(HT)" in text and "Soit 19\u00a0h\u00a0(HE)" in text
+    assert f"Rejoindre la séance sur Zoom\u00a0: {ZOOM}" in text
     assert "Les séances commencent et se terminent à l'heure." in html
     assert f"/fr/sessions/{session.id}" in text
     assert "Hello" not in text and "Sessions start" not in html
@@ -96,7 +96,7 @@ def test_pacific_member_sees_pacific_time_beside_eastern(db, make_session, make_
     session = make_session(starts_at=next_date(*SUMMER))
     register(session_id=session.id, user=member)
     _notification, (_content, text, _html) = _email(db, "registration_confirmed")
-    assert "4:00\u202fp.m. PT to 5:00\u202fp.m. PT" in text and "(7:00\u202fp.m. ET)" in text
+    assert "4:00\u202fp.m. to 5:00\u202fp.m. PT" in text and "(7:00\u202fp.m. ET)" in text
 
 
 def test_waitlisted_email_never_has_the_zoom_link(db, make_session, make_user):

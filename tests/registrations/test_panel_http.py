@@ -23,7 +23,7 @@ def test_anonymous_visitors_are_asked_to_sign_in_and_sent_back(client, make_sess
     assert f'/en/account/login?next=/en/sessions/{session.id}"' in html and "Sign in to register" in html
     assert "anon-1" not in html
     french = client.get(f"/fr/sessions/{session.id}").get_data(as_text=True)
-    assert "Se connecter pour s&#39;inscrire" in french or "Se connecter pour s'inscrire" in french
+    assert "Me connecter pour m&#39;inscrire" in french or "Me connecter pour m'inscrire" in french
 
 
 def test_sign_in_from_the_panel_returns_to_the_session_page(client, post, make_session, make_user):
@@ -178,7 +178,7 @@ def test_cancel_from_the_account_page_returns_there(client, post, login, make_se
 @pytest.mark.parametrize("province, lang, expected", [
     ("NL", "en", r"7:00\s?p\.m\. ET \(8:30\s?p\.m\. NT\)"),
     ("BC", "en", r"7:00\s?p\.m\. ET \(4:00\s?p\.m\. PT\)"),
-    ("NL", "fr", r"19 h 00 HE \(20 h 30 HT\)"),
+    ("NL", "fr", r"19\xa0h\xa0\(HE\), soit 20\xa0h\xa030\xa0\(HT\)"),
     ("ON", "en", r"7:00\s?p\.m\. ET</time>"),
 ])
 def test_times_in_the_members_zone_beside_eastern(client, login, make_session, make_user, province, lang, expected):

@@ -79,7 +79,8 @@ def test_keyboard_and_htmx_registration_journey(quality_site, new_page, lang):
     page = new_page()
     sign_in(page, quality_site, lang, make_member(quality_site, lang), session_id)
     assert page.evaluate(STATE) == "open"
-    assert page.locator("time").first.inner_text().count("(") == 1, "Newfoundland time beside Eastern"
+    beside = {"en": "(", "fr": ", soit "}[lang]  # "7:00 p.m. ET (8:30 p.m. NT)" / "19 h (HE), soit 20 h 30 (HT)"
+    assert page.locator("time").first.inner_text().count(beside) == 1, "Newfoundland time beside Eastern"
 
     places_before = page.locator("#session-places").inner_text()
     tab_to(page, words["register"])

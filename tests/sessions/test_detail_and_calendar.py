@@ -31,7 +31,7 @@ def test_detail_in_french(client, make_session):
     html = client.get(f"/fr/sessions/{session.id}").get_data(as_text=True)
     assert "Le syndrome de l&#39;imposteur" in html
     assert '<div class="description" lang="en">' in html
-    assert "19 h 00 HE" in html
+    assert "19\u00a0h\u00a0(HE)" in html
 
 
 def test_cancelled_session_shows_as_cancelled(client, make_session):

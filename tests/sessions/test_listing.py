@@ -45,7 +45,7 @@ def test_french_listing_uses_french_titles_and_times(client, make_session):
     html = html_of(client.get("/fr/sessions"))
     assert "Titre français" in html and "English title" not in html
     assert '<span lang="en">Only English</span>' in html
-    assert "19 h 00 HE" in html
+    assert "19\u00a0h\u00a0(HE)" in html
     assert "2 séances trouvées" in html
     assert "30 places restantes" in html  # the card macro's strings (templates/_macros/) are translated too
 

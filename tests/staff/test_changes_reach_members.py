@@ -82,17 +82,17 @@ def test_a_reschedule_then_a_new_zoom_link_then_a_new_length_each_reach_every_me
     mail = p.read()
     assert set(mail) == {"ana@example.org", "benoit@example.org", "chloe@example.org"}
     ana, benoit, chloe = mail["ana@example.org"], mail["benoit@example.org"], mail["chloe@example.org"]
-    assert ana.subject.startswith("Session changed:") and benoit.subject.startswith("Séance modifiée :")
-    assert chloe.subject.startswith("Séance modifiée :")
+    assert ana.subject.startswith("Session changed:") and benoit.subject.startswith("Séance modifiée\u00a0:")
+    assert chloe.subject.startswith("Séance modifiée\u00a0:")
     for holder in (ana, benoit):
         assert holder.method == "REQUEST" and holder.uid == uid and holder.sequence > first_sequence
         assert holder.dtstart == _utc(new_day, "20:30")
         assert holder.dtstart.tzinfo is not None and holder.dtstart.utcoffset() == timedelta(0)
         assert holder.event.decoded("dtend") == _utc(new_day, "22:00")  # 90 minutes, as before
         assert ZOOM in holder.text and ZOOM in str(holder.event.get("description", "")) + holder.html
-    assert "It was: " in ana.text and "7:00 p.m. ET to 8:30 p.m. ET" in ana.text.split("It was: ")[1].split("\n")[0]
-    assert "8:30 p.m. ET to 10:00 p.m. ET" in ana.text.split("It is now: ")[1].split("\n")[0]
-    assert "de 20 h 30 HE à 22 h 00 HE" in benoit.text.split("Désormais : ")[1].split("\n")[0]
+    assert "It was: " in ana.text and "7:00 p.m. to 8:30 p.m. ET" in ana.text.split("It was: ")[1].split("\n")[0]
+    assert "8:30 p.m. to 10:00 p.m. ET" in ana.text.split("It is now: ")[1].split("\n")[0]
+    assert "de 20\u00a0h\u00a030 à 22\u00a0h\u00a0(HE)" in benoit.text.split("Désormais\u00a0: ")[1].split("\n")[0]
     assert chloe.method is None and ZOOM not in chloe.text and ZOOM not in chloe.html
     assert "zoom.us" not in chloe.text + chloe.html
     assert "liste d'attente" in chloe.text
@@ -195,7 +195,7 @@ def test_cancelling_asks_first_then_tells_everyone_and_closes_registration(progr
         assert str(mail[address].event["status"]) == "CANCELLED"
         assert ZOOM not in mail[address].text + mail[address].html
     assert mail["ana@example.org"].subject.startswith("Session cancelled:")
-    assert mail["benoit@example.org"].subject.startswith("Séance annulée :")
+    assert mail["benoit@example.org"].subject.startswith("Séance annulée\u00a0:")
     assert mail["chloe@example.org"].method is None and mail["chloe@example.org"].subject.startswith("Séance annulée")
 
     page = client.get(f"/fr/sessions/{p.session.id}").get_data(as_text=True)

@@ -75,7 +75,7 @@ def test_the_list_puts_upcoming_first_marks_every_status_and_filters(client, sta
     bad = client.get("/fr/staff/sessions?status=everything&page=zero")
     assert bad.status_code == 200
     text = bad.get_data(as_text=True)
-    assert "Cet état n'existe pas : il a été ignoré." in text.replace("&#39;", "'")
+    assert "Cet état n'existe pas; il n'a pas été pris en compte." in text.replace("&#39;", "'")
     assert len(re.findall(r'id="session-row-', text)) == 5
 
 
@@ -155,5 +155,5 @@ def test_every_console_page_is_in_the_staff_language(client, staff, make_session
     session = make_session()
     for path in ("", "/sessions", "/sessions/new", f"/sessions/{session.id}/edit", "/log"):
         html = client.get(f"/{lang}/staff{path}").get_data(as_text=True)
-        assert f'<html lang="{lang}">' in html
+        assert f'<html lang="{lang}-CA">' in html
         assert ("Vue d'ensemble" in html.replace("&#39;", "'")) == (lang == "fr")

@@ -110,7 +110,7 @@ def test_invitations_still_within_seven_days_are_kept(db, make_session, make_use
 
 @pytest.mark.parametrize("lang, subject, words", [
     ("en", "How was the session? Session", ["anonymous", "The link works once, until"]),
-    ("fr", "Comment s’est passée la séance ? Séance", ["anonyme", "Le lien fonctionne une seule fois"]),
+    ("fr", "Comment s’est passée la séance? Séance", ["anonyme", "Le lien fonctionne une seule fois"]),
 ])
 def test_the_invitation_email_in_each_language_parsed_back(app, db, client, make_session, make_user, lang,
                                                            subject, words):

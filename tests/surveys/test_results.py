@@ -103,7 +103,7 @@ def test_bad_choices_are_explained_never_a_500(client, staff, query, message):
 def test_the_page_is_in_french_too(client, db, make_session, staff):
     responses(db, past_session(make_session), 5)
     html = client.get("/fr/staff/surveys").get_data(as_text=True)
-    assert '<html lang="fr">' in html and "Résultats des sondages" in html and "4,0" in html
+    assert '<html lang="fr-CA">' in html and "Résultats des sondages" in html and "4,0" in html
 
 
 @pytest.mark.parametrize("path", ["/en/staff/surveys", "/en/staff/surveys.csv"])

@@ -33,7 +33,7 @@ def _responses(db) -> list[SurveyResponse]:
 def test_the_form_is_four_optional_scales_and_a_comment(client, links, lang):
     page = client.get(links[lang])
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and f'<html lang="{lang}">' in html
+    assert page.status_code == 200 and f'<html lang="{lang}-CA">' in html
     assert html.count("<fieldset") == 4 and html.count("<legend>") == 4
     assert len(re.findall(r'type="radio"', html)) == 4 * 6
     assert "<textarea" in html and "required" not in html
