@@ -9,7 +9,7 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from portal.forms import PortalForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp, StopValidation, ValidationError
@@ -91,7 +91,7 @@ def _current_password_field(label=_l("Current password")):
         Length(max=PASSWORD_MAX, message=_l("Use at most %(max)d characters."))])
 
 
-class SignupForm(FlaskForm):
+class SignupForm(PortalForm):
     """Create an account."""
 
     first_name = _name_field(_l("First name"), _l("Enter your first name."))
@@ -109,7 +109,7 @@ class SignupForm(FlaskForm):
         _required(_l("Please accept the rules of engagement to join."))])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     """Sign in."""
 
     email = _email_field()
@@ -118,19 +118,19 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class EmailOnlyForm(FlaskForm):
+class EmailOnlyForm(PortalForm):
     """Ask for a link by email (password reset, verification link again)."""
 
     email = _email_field()
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PortalForm):
     """Choose a new password after a reset link."""
 
     password = _new_password_field(_l("New password"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PortalForm):
     """Name, province, language."""
 
     first_name = _name_field(_l("First name"), _l("Enter your first name."))
@@ -140,21 +140,21 @@ class ProfileForm(FlaskForm):
                         validators=[AnyOf(list(LOCALES), message=_l("Choose English or French."))])
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(PortalForm):
     """Move the account to another address (confirmed by a link sent there)."""
 
     new_email = _email_field(_l("New email address"))
     current_password = _current_password_field()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PortalForm):
     """Choose a new password, knowing the current one."""
 
     current_password = _current_password_field()
     new_password = _new_password_field(_l("New password"))
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(PortalForm):
     """Delete the account, confirmed with the password."""
 
     password = _current_password_field(_l("Your password"))

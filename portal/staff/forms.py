@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from portal.forms import PortalForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -117,7 +117,7 @@ class SessionValues:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
-class SessionForm(FlaskForm):
+class SessionForm(PortalForm):
     """Create or change a session. `action` is "publish" (both languages required) or "draft"."""
 
     title_en = StringField(_l("Title (English)"), filters=[_strip])
