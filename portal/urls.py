@@ -8,6 +8,19 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.routing import IntegerConverter
+
+# The largest id any table holds (PostgreSQL's INTEGER); a larger one in a URL is a 404 before any query.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """Werkzeug's `int` converter, bounded to ids a table can hold, so /sessions/99999999999999999999 is a 404
+    instead of an overflow in the database driver. Registered as `int`, so every route gets it."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - Werkzeug's signature
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def absolute_url(endpoint: str, **values) -> str:

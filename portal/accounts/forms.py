@@ -158,3 +158,7 @@ class DeleteAccountForm(PortalForm):
     """Delete the account, confirmed with the password."""
 
     password = _current_password_field(_l("Your password"))
+
+
+class ConfirmForm(PortalForm):
+    """A button and its CSRF token, nothing else (opening a sign-in link)."""

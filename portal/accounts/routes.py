@@ -13,7 +13,7 @@ import portal.accounts.services as services
 import portal.accounts.signins as signins
 import portal.accounts.tokens as tokens
 from portal.access import is_safe_path
-from portal.accounts.forms import (DeleteAccountForm, EmailChangeForm, EmailOnlyForm, LoginForm, NewPasswordForm,
+from portal.accounts.forms import (ConfirmForm, DeleteAccountForm, EmailChangeForm, EmailOnlyForm, LoginForm, NewPasswordForm,
                                    PasswordChangeForm, ProfileForm, SignupForm)
 from portal.accounts.passwords import verify_password
 from portal.accounts.signals import account_page
@@ -170,7 +170,7 @@ def login_link_request():
 @limits.apply(limits.token_limits)
 def login_link(token: str):
     """Open a sign-in link: a button signs in (a POST, so a mail scanner that follows links spends nothing)."""
-    form = EmailOnlyForm()  # only its CSRF token is used
+    form = ConfirmForm()
     try:
         if request.method == "GET":
             tokens.use_login_token(db.session, token)
