@@ -10,16 +10,17 @@ from __future__ import annotations
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
-from wtforms.validators import Length
 
-# A field with no Length validator is shown again with at most this many characters.
+# A field whose validators declare no maximum is shown again with at most this many characters: twice the longest
+# field of any form (a session description, 5,000), so nothing a person typed within the limits is ever cut.
 ECHO_MAX = 10_000
 
 
 def echo_limit(field) -> int:
-    """How many characters of `field` a re-shown form may carry: twice its maximum length, so a little too
-    much is still there to shorten, and a flood is not."""
-    maxima = [v.max for v in field.validators if isinstance(v, Length) and v.max and v.max > 0]
+    """How many characters of `field` a re-shown form may carry: twice its maximum length (a Length validator's
+    `max`, or a `max` attribute on a custom validator), so a little too much is still there to shorten, and a
+    flood is not."""
+    maxima = [v.max for v in field.validators if isinstance(getattr(v, "max", None), int) and v.max > 0]
     return min(2 * min(maxima), ECHO_MAX) if maxima else ECHO_MAX
 
 

@@ -46,6 +46,15 @@ def valid_email(_form, field) -> None:
     field.data = result.ascii_email.lower()
 
 
+valid_email.max = EMAIL_MAX  # how much a re-shown form keeps (portal/forms.py)
+
+
+def _cma_id_pattern() -> Regexp:
+    pattern = Regexp(r"^\d{4,12}$", message=_l("Your CMA ID is 4 to 12 digits, with no letters or spaces."))
+    pattern.max = 12  # how much a re-shown form keeps (portal/forms.py)
+    return pattern
+
+
 def _required(message):
     return DataRequired(message=message)
 
@@ -100,7 +109,7 @@ class SignupForm(PortalForm):
     password = _new_password_field(_l("Password"), "first_name", "last_name", "email")
     cma_id = StringField(_l("CMA ID"), filters=[_strip], validators=[
         _required(_l("Enter your CMA ID.")),
-        Regexp(r"^\d{4,12}$", message=_l("Your CMA ID is 4 to 12 digits, with no letters or spaces."))])
+        _cma_id_pattern()])
     category = _choice_field(_l("I am a"), CATEGORIES, _l("Choose what describes you."))
     province = _choice_field(_l("Province or territory"), PROVINCES, _l("Choose your province or territory."))
     locale = RadioField(_l("Preferred language"), choices=LOCALES, validate_choice=False,

@@ -36,6 +36,7 @@ def _plain_text(maximum: int, minimum: int = 0):
                                      count=len(text)))
         if any((unicodedata.category(c) == "Cc" and c not in "\n\t") or c in _BIDI_CONTROLS for c in text):
             raise ValidationError(_l("Remove the invisible control characters."))
+    check.max = maximum  # how much a re-shown form keeps (portal/forms.py)
     return check
 
 
