@@ -28,3 +28,16 @@ def absolute_url(endpoint: str, **values) -> str:
     base = urlsplit(current_app.config["PORTAL_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
     return adapter.build(endpoint, values, force_external=True)
+
+
+MAX_PAGE = 99_999
+
+
+def parse_page(value: str | None) -> int | None:
+    """A page number from the query string (1 to MAX_PAGE), or None. The length is checked before int(): Python
+    refuses to convert a string of more than 4,300 digits (ValueError), and no page has more than five."""
+    text = (value or "1").strip()
+    if not text.isdigit() or len(text) > len(str(MAX_PAGE)):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_PAGE else None

@@ -14,6 +14,7 @@ from portal.extensions import utcnow
 from portal.sessions.models import DELIVERY_LANGUAGES, FORMATS, TOPICS, SupportSession
 from portal.sessions.topics import has_topic
 from portal.times import EASTERN, eastern_instant, parse_day
+from portal.urls import parse_page
 
 MAX_QUERY_LENGTH = 200
 
@@ -74,9 +75,9 @@ def parse_filters(args: Mapping[str, str]) -> ListingFilters:
         q = q[:MAX_QUERY_LENGTH]
         messages.append(_l("The search was shortened to its first 200 characters."))
     filters.q = q
-    page = (args.get("page") or "1").strip()
-    if page.isdigit() and 0 < int(page) < 100_000:
-        filters.page = int(page)
+    page = parse_page(args.get("page"))
+    if page is not None:
+        filters.page = page
     else:
         messages.append(_l("That page does not exist, so the first page is shown."))
     return filters

@@ -65,7 +65,8 @@ def _text_problem(value: str, maximum: int, *, one_line: bool) -> str | None:
 
 def _whole_number(field, low: int, high: int, message) -> int:
     text = (field.data or "").strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    # ASCII digits, and no more of them than `high` has: int() refuses "²" and strings of 4,300 digits or more.
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)) or not low <= int(text) <= high:
         raise ValidationError(message)
     return int(text)
 
