@@ -63,7 +63,7 @@ class SignIn(SQLModel, table=True):
     """One signed-in browser (device): its session cookie and remember-me cookie name this row by `key`.
 
     Signing out deletes the row, so a copy of either cookie opens nothing afterwards; a new password deletes
-    every row of the account (accounts/signins.py). The key is random and not derived from anything.
+    every row of the account (accounts/signins.py). The key is random; the table holds its SHA-256 digest only.
     """
 
     __tablename__ = "sign_in"

@@ -6,6 +6,7 @@ sign-in row in one query and refuses an id whose row is gone. Nothing here commi
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from flask import session
@@ -16,6 +17,11 @@ from sqlmodel import Session, select
 from portal.accounts.models import SignIn, User
 
 KEY_BYTES = 24
+
+
+def _stored(key: str) -> str:
+    # The table keeps a digest of each key, so someone who reads the database cannot sign in with what they read.
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def session_id(user: User, key: str) -> str:
@@ -34,7 +40,7 @@ def parse_session_id(value: str) -> tuple[int, str] | None:
 def start(db: Session, user: User) -> str:
     """Record a new signed-in browser for `user`; returns the id its cookies will carry."""
     key = secrets.token_urlsafe(KEY_BYTES)
-    db.add(SignIn(key=key, user_id=user.id))
+    db.add(SignIn(key=_stored(key), user_id=user.id))
     db.flush()
     return session_id(user, key)
 
@@ -55,14 +61,14 @@ def current_key() -> str | None:
 def end(db: Session, key: str | None) -> None:
     """Forget one signed-in browser (sign-out)."""
     if key:
-        db.exec(delete(SignIn).where(SignIn.key == key))
+        db.exec(delete(SignIn).where(SignIn.key == _stored(key)))
 
 
 def end_all(db: Session, user: User, *, keep: str | None = None) -> None:
     """Sign the account out everywhere (new password, moved address), except the browser holding `keep`."""
     statement = delete(SignIn).where(SignIn.user_id == user.id)
     if keep:
-        statement = statement.where(SignIn.key != keep)
+        statement = statement.where(SignIn.key != _stored(keep))
     db.exec(statement)
 
 
@@ -72,6 +78,6 @@ def load(db: Session, value: str) -> User | None:
     if parsed is None:
         return None
     account_id, key = parsed
-    statement = select(User).join(SignIn, SignIn.user_id == User.id).where(SignIn.key == key,
+    statement = select(User).join(SignIn, SignIn.user_id == User.id).where(SignIn.key == _stored(key),
                                                                               User.id == account_id)
     return db.exec(statement).first()

@@ -208,3 +208,11 @@ def test_a_verified_member_asking_for_a_verification_link_spends_nothing(client,
     token = _token(client, "/en/faq")
     codes = [client.post("/en/account/verify/resend", data={"csrf_token": token}).status_code for _ in range(12)]
     assert set(codes) == {302}
+
+
+def test_the_table_holds_no_key_a_cookie_could_carry(app, db, make_user):
+    user = make_user()
+    identity = sign_in_id(app, user.id)
+    _fresh(db)
+    [row] = db.exec(select(SignIn).where(SignIn.user_id == user.id)).all()
+    assert row.key != identity.partition(":")[2] and len(row.key) == 64
