@@ -31,6 +31,9 @@ class Config:
         self.SMTP_URL = env.get("SMTP_URL") or None
         self.MAIL_FROM = env.get("MAIL_FROM", "Wellness Connection <wellness@localhost>")
         self.PORTAL_BASE_URL = env.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        # The domain in calendar UIDs. Fixed, not PORTAL_BASE_URL's host, so moving the site to a new address never
+        # duplicates events in calendars; empty means MAIL_FROM's domain.
+        self.PORTAL_CALENDAR_UID_DOMAIN = env.get("PORTAL_CALENDAR_UID_DOMAIN", "")
         self.PORTAL_OUTBOX_DIR = env.get("PORTAL_OUTBOX_DIR", str(INSTANCE / "outbox"))
         self.PORTAL_RETENTION_DAYS = int(env.get("PORTAL_RETENTION_DAYS", "30"))
         self.PORTAL_ENV = env.get("PORTAL_ENV", "development")
@@ -59,6 +62,8 @@ class Config:
         # Retry backoff of a failed email: doubles from the minimum up to the maximum (put on each message).
         self.PORTAL_DELIVERY_MIN_BACKOFF_MS = int(env.get("PORTAL_DELIVERY_MIN_BACKOFF_MS", "15000"))
         self.PORTAL_DELIVERY_MAX_BACKOFF_MS = int(env.get("PORTAL_DELIVERY_MAX_BACKOFF_MS", str(60 * 60 * 1000)))
+        # How long after it was due an email is still retried before it is marked failed for staff (an MTA's queue).
+        self.PORTAL_DELIVERY_MAX_AGE_HOURS = float(env.get("PORTAL_DELIVERY_MAX_AGE_HOURS", "48"))
         # How long a request waits for a session's row lock on PostgreSQL before answering "try again" (503). Each
         # holder keeps it for milliseconds, so a burst's queue drains well within it; only a stuck lock reaches it.
         self.PORTAL_LOCK_TIMEOUT_MS = int(env.get("PORTAL_LOCK_TIMEOUT_MS", "10000"))

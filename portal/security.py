@@ -5,6 +5,14 @@ style, no eval, no third party. htmx is configured (see the htmx-config meta tag
 them. HSTS is sent only on HTTPS requests; behind a TLS-terminating proxy, set PORTAL_TRUSTED_PROXIES to the number
 of proxies in front of the app so that X-Forwarded-Proto (and -For, -Host, -Port) are believed. Left at 0, those
 headers are ignored, because anyone can send them.
+
+A header a view sets wins over these defaults (the hook only fills in what is missing). Pages whose URL or content
+holds a secret ask for a stricter Referrer-Policy than the default `same-origin`:
+- `NO_REFERRER` where nothing is ever submitted from the page (the private .ics feed);
+- `ORIGIN_ONLY_REFERRER` (`strict-origin`) where the page has a form (reset, sign-in, the new feed address...):
+  every request from it carries only `https://host/`, never the path, so no token reaches another site or our own
+  access logs, yet Flask-WTF's HTTPS check (WTF_CSRF_SSL_STRICT compares scheme, host and port of the Referer)
+  still passes. With `no-referrer` the browser would send no Referer at all and every POST over HTTPS would fail.
 """
 from __future__ import annotations
 
@@ -42,11 +50,15 @@ SECURITY_HEADERS = {
 
 HSTS = "max-age=31536000; includeSubDomains"
 
+NO_REFERRER = "no-referrer"
+ORIGIN_ONLY_REFERRER = "strict-origin"
+
 
 def add_security_headers(response: Response) -> Response:
-    """Set the security headers on a response (HSTS only when this request came over HTTPS)."""
+    """Add the security headers a response lacks (HSTS only when this request came over HTTPS); a header the view
+    set itself is kept."""
     for name, value in SECURITY_HEADERS.items():
-        response.headers[name] = value
+        response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = HSTS
     return response

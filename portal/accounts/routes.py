@@ -19,15 +19,17 @@ from portal.accounts.passwords import verify_password
 from portal.accounts.signals import account_page
 from portal.extensions import db, limiter
 from portal.i18n import current_lang
+from portal.security import ORIGIN_ONLY_REFERRER
 
 bp = Blueprint("accounts", __name__, url_prefix="/<lang:lang>/account")
 
 
 @bp.after_request
 def _private(response):
-    """Account pages are personal and some carry one-time links: never cache them, never leak the URL."""
+    """Account pages are personal and some carry one-time links: never cache them, never leak the URL (the origin
+    only, so that their forms still pass the HTTPS Referer check; see portal.security)."""
     response.headers.setdefault("Cache-Control", "no-store")
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = ORIGIN_ONLY_REFERRER
     return response
 
 

@@ -6,9 +6,12 @@ Redis is configured). Features add their kinds of email with `kinds.add_email_ki
 """
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from flask import Flask
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
@@ -27,8 +30,15 @@ def init_app(app: Flask) -> None:
 
 
 def enqueue_due_notifications(session) -> int:
-    """The clock's job: send the broker every notification that is due and unsent; returns how many."""
+    """The clock's job: send the broker every notification that is due and unsent; returns how many. An email the
+    broker should already have handled (a retry that never came, a worker that died holding it) is logged."""
     from portal.notifications.dispatch import enqueue
-    from portal.notifications.services import due_and_unsent
+    from portal.notifications.services import due_and_unsent, stuck_among
 
-    return enqueue(due_and_unsent(session))
+    ids = due_and_unsent(session)
+    for row in stuck_among(session, ids):
+        log.warning("Clock: sending notification %s (%s) again, due since %s: %s", row.id, row.kind,
+                    row.due_at.isoformat(timespec="seconds"),
+                    f"{row.attempts} failed attempt(s) and no retry came" if row.attempts
+                    else "the worker holding it stopped before finishing")
+    return enqueue(ids)

@@ -8,10 +8,10 @@ all speak the recipient's language. Templates are `templates/email/<template>.tx
 from __future__ import annotations
 
 import hashlib
+import hmac
 from contextlib import contextmanager
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
-from urllib.parse import urlsplit
+from email.utils import format_datetime
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale
@@ -22,22 +22,19 @@ from portal.i18n import LANGUAGES
 from portal.times import BABEL_LOCALES
 from portal.notifications.kinds import builder_for
 from portal.notifications.models import Notification
-from portal.urls import absolute_url
+from portal.urls import absolute_url, mail_domain
 
 CONTENT_LANGUAGES = {"en": "en-CA", "fr": "fr-CA"}
 
 
-def mail_domain() -> str:
-    """The domain of MAIL_FROM (for Message-IDs), else the portal's host."""
-    address = parseaddr(current_app.config["MAIL_FROM"])[1]
-    if "@" in address:
-        return address.rsplit("@", 1)[1]
-    return urlsplit(current_app.config["PORTAL_BASE_URL"]).hostname or "localhost"
-
-
 def message_id(dedupe_key: str) -> str:
-    """A Message-ID derived from the dedupe key: the same on every retry, so mail clients fold duplicates."""
-    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:40]
+    """A Message-ID derived from the dedupe key: the same on every retry, so mail clients fold duplicates.
+
+    Keyed with the installation's SECRET_KEY, so two installations (say, staging and production sending from the
+    same domain) never produce the same id, and the id does not reveal the dedupe key (row ids) it comes from.
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, dedupe_key.encode(), hashlib.sha256).hexdigest()[:40]
     return f"<{digest}@{mail_domain()}>"
 
 
@@ -85,6 +82,12 @@ def compose(notification: Notification, db: Session) -> EmailMessage | None:
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    for attachment in content.attachments:
+        if attachment.mimetype == "text/calendar" and "method" in attachment.params:
+            # An iTIP message (an invite) is also a part of the alternative, the way Outlook and Google send one:
+            # Gmail shows an invitation only from there. The attachment below stays, for clients that import files.
+            message.add_alternative(attachment.content.decode("utf-8"), subtype="calendar",
+                                    params={"method": attachment.params["method"]})
     for attachment in content.attachments:
         maintype, _, subtype = attachment.mimetype.partition("/")
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",

@@ -9,9 +9,16 @@
 3. Send through SMTP_URL, or write `<id>-<kind>.eml` into PORTAL_OUTBOX_DIR.
 4. Mark the row sent (and run its kind's after-delivery callback, if any, in that transaction).
 If the worker dies between 3 and 4, the lease runs out and the clock enqueues the row again: the email may then
-arrive twice, with the same Message-ID. A failure records `attempts` and `last_error`, sets `retry_at` (the clock
-leaves the row to the broker's retry until then) and raises `DeliveryFailed` so the broker retries with backoff;
-after MAX_ATTEMPTS the row is marked failed, where staff see it.
+arrive twice, with the same Message-ID.
+
+A failure is handled the way an MTA handles its queue: it records `attempts` and `last_error`, logs one WARNING line
+(no traceback), sets `retry_at` (the clock leaves the row to the broker's retry until then) and raises
+`DeliveryFailed`, a `dramatiq.Retry` carrying the delay: doubling from PORTAL_DELIVERY_MIN_BACKOFF_MS, capped at
+PORTAL_DELIVERY_MAX_BACKOFF_MS. It keeps trying for as long as the row is younger than PORTAL_DELIVERY_MAX_AGE_HOURS
+(48 h; age counts from when the email was due), so an SMTP outage of any length within that heals itself with no
+one pressing Retry. Past that age, or on a permanent refusal (5xx for the recipient, an unknown kind), the row is
+marked failed, logged at ERROR, and staff see it. If the broker loses its retry, the clock sends the row again
+once `retry_at` has passed.
 """
 from __future__ import annotations
 
@@ -26,6 +33,7 @@ from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import dramatiq
 from flask import current_app
 from sqlmodel import Session, select
 
@@ -36,13 +44,13 @@ from portal.notifications.models import Notification
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8  # the deliver actor (tasks.py) retries MAX_ATTEMPTS - 1 times
 SMTP_TIMEOUT_S = 30
 DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 
 
-class DeliveryFailed(Exception):
-    """This attempt failed and the row is waiting for another; the broker should retry."""
+class DeliveryFailed(dramatiq.Retry):
+    """This attempt failed and the row is waiting for another: the broker retries after `delay` ms. A Retry, so the
+    worker logs no traceback (delivery has logged its one line)."""
 
 
 @dataclass(frozen=True)
@@ -71,11 +79,21 @@ def lease() -> timedelta:
     return timedelta(seconds=int(current_app.config.get("PORTAL_DELIVERY_LEASE_SECONDS", 120)))
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """The longest the broker may wait before its retry after `attempts` failures, plus a margin."""
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure: doubling from the minimum, never more than the maximum."""
     config = current_app.config
-    longest = min(config["PORTAL_DELIVERY_MIN_BACKOFF_MS"] * 2 ** attempts, config["PORTAL_DELIVERY_MAX_BACKOFF_MS"])
-    return timedelta(milliseconds=longest) + timedelta(seconds=30)
+    doubled = config["PORTAL_DELIVERY_MIN_BACKOFF_MS"] * 2 ** min(max(attempts - 1, 0), 40)
+    return timedelta(milliseconds=min(doubled, config["PORTAL_DELIVERY_MAX_BACKOFF_MS"]))
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long the clock leaves a failed row to the broker's own retry: the backoff plus a margin."""
+    return backoff(attempts) + timedelta(seconds=30)
+
+
+def max_age() -> timedelta:
+    """How long after it was due an email is still tried (PORTAL_DELIVERY_MAX_AGE_HOURS, like an MTA's queue)."""
+    return timedelta(hours=float(current_app.config["PORTAL_DELIVERY_MAX_AGE_HOURS"]))
 
 
 def _locked(session: Session, notification_id: int) -> Notification | None:
@@ -129,22 +147,43 @@ def _is_permanent(exc: Exception) -> bool:
     return False
 
 
-def _record_failure(notification_id: int, exc: Exception) -> str:
+@dataclass(frozen=True)
+class Failure:
+    """What a failed attempt left on the row."""
+
+    status: str
+    attempts: int = 0
+    age: timedelta = timedelta(0)
+
+
+def _record_failure(notification_id: int, exc: Exception) -> Failure:
     with db.new_session(write=True) as session:
         notification = _locked(session, notification_id)
         if notification is None:
-            return "missing"
+            return Failure("missing")
+        now = utcnow()
         notification.attempts += 1
         notification.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         notification.claimed_until = None
-        if notification.attempts >= MAX_ATTEMPTS or _is_permanent(exc):
+        age = now - notification.due_at
+        if age >= max_age() or _is_permanent(exc):
             notification.status = "failed"
             notification.retry_at = None
         else:
-            notification.retry_at = utcnow() + retry_delay(notification.attempts)
+            notification.retry_at = now + retry_delay(notification.attempts)
         session.add(notification)
         session.commit()
-        return notification.status
+        return Failure(notification.status, notification.attempts, age)
+
+
+def _log_failure(notification_id: int, failure: Failure, exc: BaseException) -> None:
+    """One line per failed attempt, no traceback: WARNING while it will be retried, ERROR when it is given up."""
+    if failure.status == "pending":
+        log.warning("Delivery of notification %s failed (attempt %d), retrying in %d s: %s: %s", notification_id,
+                    failure.attempts, backoff(failure.attempts).total_seconds(), type(exc).__name__, exc)
+    elif failure.status == "failed":
+        log.error("Gave up delivering notification %s after %d attempts over %s; staff can retry it: %s: %s",
+                  notification_id, failure.attempts, str(failure.age).split(".")[0], type(exc).__name__, exc)
 
 
 def deliver(notification_id: int) -> str:
@@ -159,12 +198,13 @@ def deliver(notification_id: int) -> str:
             if message is not None:
                 send(message, notification)
     except BaseException as exc:  # noqa: BLE001 - every failure is recorded on the row, then retried or failed
-        log.warning("Delivery of notification %s failed: %s", notification_id, exc)
-        status = _record_failure(notification_id, exc)
+        failure = _record_failure(notification_id, exc)
+        _log_failure(notification_id, failure, exc)
         if not isinstance(exc, Exception):  # the worker's time limit or shutdown: let it carry on
             raise
-        if status == "pending":
-            raise DeliveryFailed(f"notification {notification_id}: {type(exc).__name__}") from exc
+        if failure.status == "pending":
+            delay_ms = int(backoff(failure.attempts).total_seconds() * 1000)
+            raise DeliveryFailed(f"notification {notification_id}: {type(exc).__name__}", delay=delay_ms) from exc
         return "failed"
     _finish(notification_id, "skipped" if message is None else "sent")
     return "skipped" if message is None else "sent"

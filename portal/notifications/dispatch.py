@@ -26,9 +26,9 @@ def enqueue(notification_ids: Iterable[int]) -> int:
         try:
             deliver.send(notification_id)
             sent += 1
-        except Exception:  # noqa: BLE001 - the row is safe in the outbox; the clock retries
-            log.warning("Could not enqueue notification %s; the clock will send it on its next tick",
-                        notification_id, exc_info=True)
+        except Exception as exc:  # noqa: BLE001 - the row is safe in the outbox; the clock retries
+            log.warning("Could not enqueue notification %s (%s: %s). It stays in the outbox, and the clock sends "
+                        "it on its next tick.", notification_id, type(exc).__name__, exc)
     return sent
 
 

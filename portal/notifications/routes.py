@@ -1,28 +1,22 @@
 """/<lang>/staff/notifications: what the outbox could not deliver yet, for staff, with a retry for failed rows."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlmodel import select
-
 from portal.access import staff_required
 from portal.extensions import db
-from portal.notifications.models import Notification
-from portal.notifications.services import retry_failed
+from portal.notifications.services import outbox_for_staff, retry_failed
 
 bp = Blueprint("notifications", __name__, url_prefix="/<lang:lang>/staff/notifications")
-LIMIT = 200
 
 
 @bp.get("")
 @staff_required
 def staff_list():
-    """Failed rows first, then pending ones (due soonest first), with attempts and the last error."""
-    failed = db.session.exec(select(Notification).where(Notification.status == "failed")
-                             .order_by(Notification.created_at.desc()).limit(LIMIT)).all()
-    pending = db.session.exec(select(Notification).where(Notification.status == "pending")
-                              .order_by(Notification.due_at).limit(LIMIT)).all()
-    return render_template("notifications/staff_list.html", failed=failed, pending=pending)
+    """Failed rows, then those failing for over an hour, those due and not sent, and those scheduled later, with
+    attempts and the last error."""
+    return render_template("notifications/staff_list.html", outbox=outbox_for_staff(db.session),
+                           max_age_hours=f"{float(current_app.config['PORTAL_DELIVERY_MAX_AGE_HOURS']):g}")
 
 
 @bp.post("/<int:notification_id>/retry")

@@ -6,7 +6,8 @@ send mail themselves.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -54,15 +55,54 @@ def due_and_unsent(db: Session, *, now: datetime | None = None, limit: int = 500
     return list(db.exec(query).all())
 
 
+def stuck_among(db: Session, notification_ids: list[int]) -> list[Notification]:
+    """Those of the rows that something already tried to send: a failed attempt, or a lease that ran out."""
+    if not notification_ids:
+        return []
+    return list(db.exec(select(Notification).where(Notification.id.in_(notification_ids))
+                        .where((Notification.attempts > 0) | Notification.claimed_until.is_not(None))
+                        .order_by(Notification.id)).all())
+
+
 def retry_failed(db: Session, notification_id: int) -> Notification | None:
-    """Give a failed row a fresh set of attempts (staff action); it is dispatched when the caller commits."""
+    """Give a failed row a fresh start (staff action): attempts from zero and a new maximum age counted from now
+    (it is due now); it is dispatched when the caller commits."""
     notification = db.get(Notification, notification_id)
     if notification is None or notification.status != "failed":
         return None
     notification.status = "pending"
+    notification.due_at = utcnow()
     notification.attempts = 0
     notification.retry_at = None
     notification.claimed_until = None
     db.add(notification)
     db.info.setdefault(PENDING_KEY, []).append(notification.id)
     return notification
+
+
+# Staff are shown an email that has been failing this long, apart from the ones that just failed once.
+FAILING_FOR_LONG = timedelta(hours=1)
+
+
+@dataclass
+class OutboxForStaff:
+    """The undelivered emails, in the groups the staff page shows."""
+
+    failed: list[Notification]  # given up: waits for staff to press Retry
+    failing: list[Notification]  # due over an hour ago, attempts failed, still being retried automatically
+    due: list[Notification]  # due and not sent yet (being sent, or failed a little while ago)
+    scheduled: list[Notification]  # not due yet (reminders)
+
+
+def outbox_for_staff(db: Session, *, now: datetime | None = None, limit: int = 200) -> OutboxForStaff:
+    """Failed rows (newest first), then pending ones split by whether they are due, soonest first."""
+    now = now or utcnow()
+    failed = db.exec(select(Notification).where(Notification.status == "failed")
+                     .order_by(Notification.created_at.desc()).limit(limit)).all()
+    pending = select(Notification).where(Notification.status == "pending")
+    long_failing = (Notification.attempts > 0) & (Notification.due_at <= now - FAILING_FOR_LONG)
+    failing = db.exec(pending.where(long_failing).order_by(Notification.due_at).limit(limit)).all()
+    due = db.exec(pending.where(Notification.due_at <= now, ~long_failing)
+                  .order_by(Notification.due_at).limit(limit)).all()
+    scheduled = db.exec(pending.where(Notification.due_at > now).order_by(Notification.due_at).limit(limit)).all()
+    return OutboxForStaff(list(failed), list(failing), list(due), list(scheduled))

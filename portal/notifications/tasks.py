@@ -3,9 +3,10 @@ run twice.
 
 Actors run inside an app context. The app is given, not made here: the web process (embedded mode) and the tests
 call `use_app(app)`; the worker process (`dramatiq worker.actors`) calls `use_app_factory(create_app)`, and the
-app is then built once, on the first message, not at import. The retry backoff is the running app's Config
-(PORTAL_DELIVERY_MIN_BACKOFF_MS / _MAX_), put on the actor when the app is given or built: Dramatiq's Retries
-middleware reads it there when a message fails, before it schedules the retry.
+app is then built once, on the first message, not at import. Retries are delivery's decision: it raises
+`DeliveryFailed` (a `dramatiq.Retry` carrying its capped backoff as the delay) while the email is younger than
+PORTAL_DELIVERY_MAX_AGE_HOURS, so the actor retries exactly those, with no fixed number of attempts. The backoff
+settings are also put on the actor, as a fallback for the Retries middleware.
 """
 from __future__ import annotations
 
@@ -47,7 +48,12 @@ def task_app() -> Flask:
         return _source["app"]
 
 
-@dramatiq.actor(queue_name="emails", max_retries=delivery.MAX_ATTEMPTS - 1, time_limit=90_000)
+def retry_when(_retries: int, exception: BaseException) -> bool:
+    """Retry what delivery says is worth retrying (it gives up itself, by the email's age), nothing else."""
+    return isinstance(exception, delivery.DeliveryFailed)
+
+
+@dramatiq.actor(queue_name="emails", retry_when=retry_when, time_limit=90_000)
 def deliver(notification_id: int) -> None:
     """Send one outbox row (at most once; see portal.notifications.delivery). Raises to be retried."""
     with task_app().app_context():

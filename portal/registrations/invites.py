@@ -1,6 +1,7 @@
 """Calendar invites for one member (iTIP, RFC 5546), built on the public event of portal.sessions.calendar.
 
-The UID is the session's, so every update lands on the same calendar entry. SEQUENCE is the session's
+The UID is the member's copy of the session (not the public entry's), so every update lands on the same calendar
+entry and importing the public file never overwrites it. SEQUENCE is the session's
 ics_sequence (raised by staff on each change) plus the registration's revision (raised on each cancel or
 re-registration), so each invite a member receives outranks the one before it.
 """
@@ -46,14 +47,20 @@ def member_event(session: SupportSession, registration: Registration, member: Us
     """The session as this member's calendar sees it: their sequence, and the Zoom link when they hold a place."""
     page_url = absolute_url("sessions.detail", lang=lang, session_id=session.id)
     zoom_url = session.zoom_url if with_zoom and not session.is_cancelled else None
-    event = session_event(session, lang=lang, base_url=current_app.config["PORTAL_BASE_URL"], page_url=page_url,
-                          zoom_url=zoom_url)
+    event = session_event(session, lang=lang, page_url=page_url, zoom_url=zoom_url, personal=True)
     _replace(event, "sequence", invite_sequence(session, registration))
     if zoom_url:
         description = str(event["description"])
-        extra = "\n".join((_("Join on Zoom: %(url)s", url=zoom_url), _("Sessions start and end on time.")))
+        extra = "\n".join((_("Join on Zoom: %(url)s", url=zoom_url), _("Sessions start and end on time."),
+                           release_on_portal(page_url)))
         _replace(event, "description", f"{description}\n\n{extra}")
     return event
+
+
+def release_on_portal(page_url: str) -> str:
+    """Declining in a calendar app replies to an address nobody reads: say where a place is really given up."""
+    return _("Can no longer come? Cancel on the portal, so the place goes to someone waiting: %(url)s. Declining "
+             "in your calendar app does not release it.", url=page_url)
 
 
 def invite_attachment(session: SupportSession, registration: Registration, member: User, *, lang: str,

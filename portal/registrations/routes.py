@@ -16,8 +16,9 @@ from portal.htmx import wants_fragment
 import portal.registrations.feeds as feeds
 import portal.registrations.services as services
 from portal.registrations.panel import render_panel
+from portal.security import ORIGIN_ONLY_REFERRER
 from portal.sessions.models import SupportSession
-from portal.urls import absolute_url
+from portal.urls import absolute_url, webcal_url
 
 bp = Blueprint("registrations", __name__, url_prefix="/<lang:lang>")
 # The private feed sits outside the language prefix: calendar apps keep the URL, and the member's own language
@@ -96,9 +97,10 @@ def issue_feed():
     token = feeds.issue_feed_token(db.session, current_user._get_current_object())
     db.session.commit()
     response = Response(render_template("registrations/feed_created.html",
-                                        feed_url=absolute_url("calendar_feeds.feed", token=token)))
+                                        feed_url=absolute_url("calendar_feeds.feed", token=token),
+                                        subscribe_url=webcal_url("calendar_feeds.feed", token=token)))
     response.headers["Cache-Control"] = "no-store"  # the address is a secret: no copy in any cache
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = ORIGIN_ONLY_REFERRER  # the page has forms (see portal.security)
     return response
 
 

@@ -12,7 +12,8 @@ def init_app(app: Flask) -> None:
     """Register the views and the vocabularies (formats, topics, languages) every template may need."""
     from portal.sessions.models import DELIVERY_LANGUAGES, FORMAT_EXPLAINED, FORMATS, TOPICS
     from portal.sessions.routes import bp
+    from portal.urls import webcal_url
 
     app.register_blueprint(bp)
     app.jinja_env.globals.update(FORMATS=FORMATS, FORMAT_EXPLAINED=FORMAT_EXPLAINED, TOPICS=TOPICS,
-                                 DELIVERY_LANGUAGES=DELIVERY_LANGUAGES)
+                                 DELIVERY_LANGUAGES=DELIVERY_LANGUAGES, webcal_url=webcal_url)

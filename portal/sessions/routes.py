@@ -66,8 +66,7 @@ def _ics_response(body: bytes, filename: str) -> Response:
 
 def _public_event(session: SupportSession):
     lang = current_lang()
-    return session_event(session, lang=lang, base_url=current_app.config["PORTAL_BASE_URL"],
-                         page_url=absolute_url("sessions.detail", lang=lang, session_id=session.id))
+    return session_event(session, lang=lang, page_url=absolute_url("sessions.detail", lang=lang, session_id=session.id))
 
 
 @bp.get("/sessions.ics")

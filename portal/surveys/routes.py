@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from portal.access import staff_required
 from portal.extensions import db, login_manager, utcnow
+from portal.security import ORIGIN_ONLY_REFERRER
 import portal.surveys.answers as answers
 import portal.surveys.preferences as preferences
 import portal.surveys.results as results
@@ -37,8 +38,10 @@ def _nobody_signed_in() -> None:
 
 @bp.after_request
 def _private(response: Response) -> Response:
-    """Never cached. (The app-wide Referrer-Policy, same-origin, already keeps the token from other sites.)"""
+    """Never cached, and the token in the URL never sent on: the origin only (the form still passes the HTTPS
+    Referer check; see portal.security)."""
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = ORIGIN_ONLY_REFERRER
     return response
 
 

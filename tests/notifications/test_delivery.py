@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import logging
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -62,6 +65,22 @@ def test_compose_builds_multipart_alternative_with_a_stable_message_id(db):
     assert "988" in html and "911" in html and "988" in first.get_body(("plain",)).get_content()
 
 
+def test_message_ids_use_the_mail_domain_and_differ_between_installations(app, db):
+    """Stable per dedupe key within one installation; another installation (its own secret, its own MAIL_FROM)
+    never produces the same id for the same key, and the id does not spell out the key."""
+    from portal.notifications.compose import message_id
+
+    row = _queue(db)
+    first = delivery.compose(row, db)["Message-ID"]
+    assert first == message_id("k1") and first.endswith("@localhost>")
+    app.config.update(MAIL_FROM="Wellness Connection <bien-etre@portal.example>", SECRET_KEY="another install")
+    other = delivery.compose(row, db)["Message-ID"]
+    assert other.endswith("@portal.example>") and other.split("@")[0] != first.split("@")[0]
+    assert other == message_id("k1") and "k1" not in other
+    app.config["MAIL_FROM"] = "Wellness Connection <wellness@localhost>"
+    assert message_id("k1") != first  # same domain, different secret: still distinct
+
+
 def test_attachments_make_it_multipart_mixed_with_params(db):
     message = delivery.compose(_queue(db, payload={"invite": True}), db)
     assert message.get_content_type() == "multipart/mixed"
@@ -97,20 +116,112 @@ def test_not_due_and_claimed_rows_are_left_alone(db):
     assert delivery.deliver(999999) == "missing"
 
 
-def test_failures_are_recorded_then_retried_then_failed(db):
+def test_failures_are_retried_until_the_maximum_age_then_failed(app, db, caplog):
+    """No fixed number of attempts: a failing email stays pending (one WARNING line per attempt, no traceback) for
+    as long as it is younger than PORTAL_DELIVERY_MAX_AGE_HOURS, then fails with one ERROR line. Time is driven by
+    the row's due_at."""
+    caplog.set_level(logging.INFO, logger="portal.notifications.delivery")
     row = _queue(db, kind="test.broken")
-    for attempt in range(1, delivery.MAX_ATTEMPTS):
-        with pytest.raises(delivery.DeliveryFailed):
+    for attempt in range(1, 31):  # far past any fixed count
+        with pytest.raises(delivery.DeliveryFailed) as raised:
             delivery.deliver(row.id)
         row = _fresh(db, row)
         assert (row.status, row.attempts) == ("pending", attempt)
         assert "builder exploded" in row.last_error and row.retry_at > utcnow()
-        row.retry_at = None
-        db.add(row)
-        db.commit()
+        assert raised.value.delay == min(15_000 * 2 ** (attempt - 1), 3_600_000)  # capped backoff, in ms
+    warnings = [r for r in caplog.records if r.name == "portal.notifications.delivery"]
+    assert len(warnings) == 30 and {r.levelname for r in warnings} == {"WARNING"}
+    assert not any(r.exc_info for r in warnings) and "attempt 30" in warnings[-1].getMessage()
+    row.due_at = utcnow() - timedelta(hours=47, minutes=59)
+    db.add(row)
+    db.commit()
+    with pytest.raises(delivery.DeliveryFailed):
+        delivery.deliver(row.id)
+    caplog.clear()
+    row = _fresh(db, row)
+    row.due_at = utcnow() - timedelta(hours=48, minutes=1)
+    db.add(row)
+    db.commit()
     assert delivery.deliver(row.id) == "failed"
     row = _fresh(db, row)
-    assert (row.status, row.attempts) == ("failed", delivery.MAX_ATTEMPTS)
+    assert (row.status, row.attempts, row.retry_at) == ("failed", 32, None)
+    [given_up] = [r for r in caplog.records if r.name == "portal.notifications.delivery"]
+    assert given_up.levelname == "ERROR" and "Gave up" in given_up.getMessage() and not given_up.exc_info
+
+
+def test_a_staff_retry_gives_an_old_failed_email_a_new_window(app, db):
+    from portal.notifications.services import retry_failed
+
+    row = _queue(db, kind="test.broken", due_at=utcnow() - timedelta(hours=50))
+    assert delivery.deliver(row.id) == "failed"
+    _fresh(db, row)
+    assert retry_failed(db, row.id) is not None
+    db.commit()
+    with pytest.raises(delivery.DeliveryFailed):  # tried again, and still within its new window
+        delivery.deliver(row.id)
+    assert _fresh(db, row).status == "pending"
+
+
+def test_the_maximum_age_is_configurable(app, db):
+    app.config["PORTAL_DELIVERY_MAX_AGE_HOURS"] = 2
+    row = _queue(db, kind="test.broken", due_at=utcnow() - timedelta(hours=2, minutes=1))
+    assert delivery.deliver(row.id) == "failed"
+
+
+def test_an_smtp_outage_longer_than_the_backoff_window_heals_with_no_human_action(app, db, smtp_server,
+                                                                                   deliver_queued, caplog):
+    """A real worker, a real SMTP server that is down for longer than every retry the old fixed count allowed
+    (8 attempts): the email keeps being retried with capped backoff and goes out once the server is back; the
+    worker logs no traceback for the retries."""
+    caplog.set_level(logging.INFO)
+    app.config.update(SMTP_URL=smtp_server.url, PORTAL_DELIVERY_MIN_BACKOFF_MS=10, PORTAL_DELIVERY_MAX_BACKOFF_MS=40)
+    row = _queue(db)  # committed: the after-commit dispatch hands it to the stub broker
+    worker = threading.Thread(target=deliver_queued, kwargs={"threads": 1})
+    worker.start()
+    deadline = time.monotonic() + 20
+    while _fresh(db, row).attempts < 12 and time.monotonic() < deadline:  # past the old 8-attempt window
+        time.sleep(0.05)
+    assert _fresh(db, row).status == "pending" and _fresh(db, row).attempts >= 12
+    smtp_server.start()  # the outage ends; nobody presses Retry
+    worker.join(timeout=20)
+    row = _fresh(db, row)
+    assert not worker.is_alive() and row.status == "sent", (row.status, row.attempts, row.last_error)
+    assert len(smtp_server.wait_for(1)) == 1
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text[-2000:]
+
+
+def test_the_clock_sends_a_stuck_email_again_and_logs_it(app, db, stub_broker, caplog):
+    """A failed attempt whose broker retry never came (Redis restarted): once retry_at has passed, the clock's
+    job sends it again and says so; an email that is simply due is sent without a word."""
+    from portal.notifications import enqueue_due_notifications
+
+    caplog.set_level(logging.INFO, logger="portal.notifications")
+    stuck = _queue(db, key="stuck")
+    stuck.attempts, stuck.retry_at, stuck.last_error = 3, utcnow() - timedelta(seconds=1), "SMTP down"
+    dead = _queue(db, key="dead-worker")
+    dead.claimed_until = utcnow() - timedelta(seconds=1)
+    _queue(db, key="just-due")
+    db.add_all([stuck, dead])
+    db.commit()
+    stub_broker.flush_all()
+    assert enqueue_due_notifications(db) == 3
+    lines = [r.getMessage() for r in caplog.records if r.name == "portal.notifications"]
+    assert len(lines) == 2 and f"notification {stuck.id} " in lines[0] and "3 failed attempt" in lines[0]
+    assert f"notification {dead.id} " in lines[1] and "stopped before finishing" in lines[1]
+
+
+def test_a_broker_that_cannot_be_reached_is_logged_in_one_whole_sentence(app, db, caplog, monkeypatch):
+    from portal.notifications import dispatch
+
+    def refuse(_notification_id):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(dispatch.deliver, "send", refuse)
+    assert dispatch.enqueue([7]) == 0
+    [record] = [r for r in caplog.records if r.name == "portal.notifications.dispatch"]
+    assert record.getMessage() == ("Could not enqueue notification 7 (ConnectionError: Redis is down). It stays in "
+                                   "the outbox, and the clock sends it on its next tick.")
+    assert not record.exc_info
 
 
 def test_an_unknown_kind_fails_at_once(db):

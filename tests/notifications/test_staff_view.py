@@ -1,6 +1,8 @@
 """/<lang>/staff/notifications: staff only, shows what is stuck, retries failed rows."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from portal.extensions import utcnow
@@ -57,3 +59,36 @@ def test_retry_gives_a_failed_row_a_fresh_start_and_dispatches_it(client, post, 
     assert stub_broker.queues["emails"].qsize() == 1
     assert post(f"/en/staff/notifications/{stuck[2].id}/retry", {}).status_code == 404  # sent: nothing to retry
     assert post("/en/staff/notifications/999999/retry", {}).status_code == 404
+
+
+def _section(html: str, key: str) -> str:
+    start = html.index(f'<section id="{key}"')
+    return html[start:html.index("</section>", start)]
+
+
+@pytest.mark.parametrize(("lang", "titles"), [
+    ("en", ("Failing for over an hour", "Due and not sent yet", "Scheduled")),
+    ("fr", ("En échec depuis plus d’une heure", "Dus et pas encore envoyés", "Programmés")),
+])
+def test_scheduled_emails_are_apart_from_due_ones_and_long_failures_stand_out(client, login, make_user, db, lang,
+                                                                              titles):
+    """A reminder due in three days is "scheduled", not waiting; an email failing for two hours is flagged."""
+    now = utcnow()
+    rows = {"later": Notification(kind="reminder_24h", recipient_email="later@example.org", dedupe_key="later",
+                                  due_at=now + timedelta(days=3)),
+            "now": Notification(kind="promoted", recipient_email="now@example.org", dedupe_key="now", due_at=now,
+                                attempts=1, last_error="SMTP down"),
+            "long": Notification(kind="promoted", recipient_email="long@example.org", dedupe_key="long",
+                                 due_at=now - timedelta(hours=2), attempts=9, last_error="SMTP down"),
+            "quiet": Notification(kind="promoted", recipient_email="quiet@example.org", dedupe_key="quiet",
+                                  due_at=now - timedelta(hours=2))}  # not tried yet (no failure): just due
+    db.add_all(rows.values())
+    db.commit()
+    login(make_user(is_staff=True))
+    html = client.get(f"/{lang}/staff/notifications").get_data(as_text=True)
+    failing, due, scheduled = (_section(html, key) for key in ("failing", "due", "scheduled"))
+    assert titles[0] in failing and "long@example.org" in failing and "now@example.org" not in failing
+    assert titles[1] in due and "now@example.org" in due and "quiet@example.org" in due
+    assert "later@example.org" not in due and "long@example.org" not in due
+    assert titles[2] in scheduled and "later@example.org" in scheduled and "now@example.org" not in scheduled
+    assert "48" in html

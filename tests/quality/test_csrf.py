@@ -70,7 +70,8 @@ def test_the_token_from_the_page_is_accepted_as_a_field_or_as_htmx_sends_it(prob
 
 
 def test_over_https_a_same_origin_referer_passes(probed_app):
-    """Flask-WTF checks the Referer of HTTPS posts; our Referrer-Policy (same-origin) keeps it for our own forms."""
+    """Flask-WTF checks the Referer of HTTPS posts; our Referrer-Policy (same-origin, or strict-origin on pages
+    with a secret in their URL) keeps it for our own forms."""
     client = probed_app.test_client()
     html = client.get("/en/", base_url="https://portal.example").get_data(as_text=True)
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', html).group(1)

@@ -2,10 +2,15 @@
 redirects and error pages), HSTS only over HTTPS, and the session cookie's flags."""
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
+from flask import Blueprint, Response
 
 from portal import create_app
 from portal.config import Config
+from portal.security import SECURITY_HEADERS
 from quality.routes import concrete_routes, methods
 
 REQUIRED_CSP = {
@@ -36,8 +41,9 @@ def header_problems(response, *, https: bool) -> list[str]:
     for directive, sources in REQUIRED_CSP.items():
         if directives.get(directive) != sources:
             problems.append(f"CSP {directive} is {directives.get(directive)}, expected {sources}")
-    expected = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "X-Frame-Options": "DENY"}
+    expected = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"}
     problems += [f"{name}: {headers.get(name)!r}" for name, value in expected.items() if headers.get(name) != value]
+    problems += referrer_problems(response)
     permissions = headers.get("Permissions-Policy", "")
     problems += [f"Permissions-Policy lacks {feature}=()" for feature in ("camera", "microphone", "geolocation")
                  if f"{feature}=()" not in permissions]
@@ -47,6 +53,24 @@ def header_problems(response, *, https: bool) -> list[str]:
     if not https and hsts:
         problems.append("HSTS sent over plain HTTP")
     return problems
+
+
+# Policies that never send a path to another site. A page with a form also needs a Referer on its own posts:
+# Flask-WTF refuses an HTTPS post without one (WTF_CSRF_SSL_STRICT), and `no-referrer` sends none.
+PRIVATE_POLICIES = {"same-origin", "strict-origin", "no-referrer"}
+FORM_POLICIES = {"same-origin", "strict-origin"}
+POST_FORM = re.compile(r"<form[^>]*method=\"post\"", re.IGNORECASE)
+
+
+def referrer_problems(response) -> list[str]:
+    """What is wrong with a response's Referrer-Policy (see portal.security)."""
+    policy = response.headers.get("Referrer-Policy")
+    if policy not in PRIVATE_POLICIES:
+        return [f"Referrer-Policy {policy!r} may send a path to another site"]
+    if response.mimetype == "text/html" and policy not in FORM_POLICIES and POST_FORM.search(
+            response.get_data(as_text=True)):
+        return [f"Referrer-Policy {policy!r} on a page with a form: its posts would fail over HTTPS"]
+    return []
 
 
 def every_response(client, sample, base_url):
@@ -110,3 +134,58 @@ def test_session_cookie_is_secure_outside_development(monkeypatch, tmp_path):
     cookies = _cookies(client.get("/en/faq", base_url="https://localhost"))
     for name in ("session", "lang"):
         assert "Secure" in cookies[name] and "HttpOnly" in cookies[name] and "SameSite=Lax" in cookies[name]
+
+
+def test_a_header_the_view_sets_wins_over_the_app_wide_default(app_config):
+    """Every security header, not only Referrer-Policy: the hook fills in what a view left out."""
+    app = create_app(app_config)
+    own = Blueprint("own_headers", __name__)
+
+    @own.get("/_own-headers")
+    def own_headers():
+        """Sets every security header to its own value."""
+        return Response("x", headers={name: f"view-{name}" for name in SECURITY_HEADERS})
+
+    app.register_blueprint(own)
+    headers = app.test_client().get("/_own-headers").headers
+    assert {name: headers[name] for name in SECURITY_HEADERS} == {name: f"view-{name}" for name in SECURITY_HEADERS}
+    assert app.test_client().get("/healthz").headers["Referrer-Policy"] == "same-origin"  # the default elsewhere
+
+
+def referer_a_browser_sends(policy: str, page_url: str) -> str | None:
+    """The Referer of a same-origin request from `page_url` under `policy` (W3C Referrer Policy, section 8.3)."""
+    parts = urlsplit(page_url)
+    origin = f"{parts.scheme}://{parts.netloc}/"
+    return {"no-referrer": None, "origin": origin, "strict-origin": origin, "same-origin": page_url,
+            "strict-origin-when-cross-origin": page_url}[policy]
+
+
+def test_link_pages_keep_their_token_to_themselves_and_their_forms_post_over_https(app, make_user, db):
+    """The reset link's page asks for a stricter policy than the default, keeps it, and its form still works over
+    HTTPS with the Referer a browser sends under that policy (none at all would fail Flask-WTF's check)."""
+    from portal.accounts.tokens import make_reset_token
+
+    user = make_user()
+    token = make_reset_token(user)
+    db.commit()
+    client, base = app.test_client(), "https://portal.example"
+    url = f"{base}/en/account/reset/{token}"
+    page = client.get(url)
+    policy = page.headers["Referrer-Policy"]
+    assert page.status_code == 200 and policy != "same-origin" and not referrer_problems(page)
+    referer = referer_a_browser_sends(policy, url)
+    assert token not in (referer or "")
+    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.get_data(as_text=True)).group(1)
+    headers = {"Referer": referer} if referer else {}
+    saved = client.post(url, data={"csrf_token": csrf, "password": "a brand new passphrase 42"}, headers=headers)
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:300]
+
+
+def test_the_private_feed_sends_no_referrer(app, make_user, db):
+    """The .ics feed is never a page anyone submits from: no Referer at all."""
+    from portal.registrations.feeds import issue_feed_token
+
+    token = issue_feed_token(db, make_user())
+    db.commit()
+    response = app.test_client().get(f"/calendar/{token}.ics", base_url="https://portal.example")
+    assert response.status_code == 200 and response.headers["Referrer-Policy"] == "no-referrer"

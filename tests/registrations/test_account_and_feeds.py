@@ -104,4 +104,4 @@ def test_private_feed_has_my_confirmed_sessions_with_zoom_links(db, make_session
     (event,) = calendar.walk("VEVENT")
     assert str(event["summary"]) == "Ma séance"
     assert str(event["location"]) == ZOOM
-    assert "waiting" not in feed_for(db, member).decode()
+    assert "j/waiting" not in feed_for(db, member).decode()

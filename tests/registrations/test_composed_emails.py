@@ -35,8 +35,9 @@ def check_common(message, notification, lang: str) -> tuple[str, str]:
     assert message["To"] == notification.recipient_email and message["Subject"]
     alternative = message if message.get_content_type() == "multipart/alternative" else message.get_payload()[0]
     assert alternative.get_content_type() == "multipart/alternative"
-    text_part, html_part = alternative.get_payload()
+    text_part, html_part, *calendar_parts = alternative.get_payload()
     assert (text_part.get_content_type(), html_part.get_content_type()) == ("text/plain", "text/html")
+    assert [part.get_content_type() for part in calendar_parts] in ([], ["text/calendar"])
     text, html = text_part.get_content(), html_part.get_content()
     for part in (text, html.replace("&#39;", "'")):
         assert HELP_LINE[lang] in part and "988" in part and "911" in part
@@ -53,6 +54,11 @@ def invite_of(message, method: str):
     assert attachment.get_param("method") == method and attachment.get_filename() == "invite.ics"
     calendar = Calendar.from_ical(attachment.get_payload(decode=True))
     assert str(calendar["method"]) == method
+    # The same invite is also the last part of the alternative, as Outlook and Google send one (Gmail shows an
+    # invitation only from there).
+    inline = alternative.get_payload()[-1]
+    assert inline.get_content_type() == "text/calendar" and inline.get_param("method") == method
+    assert inline.get_content().splitlines() == attachment.get_payload(decode=True).decode().splitlines()
     (event,) = calendar.walk("VEVENT")
     return event
 
@@ -71,7 +77,7 @@ def test_every_registration_email_parsed_back(db, make_session, make_user, lang,
     session = make_session(starts_at=starts, capacity=1, zoom_url=ZOOM, ics_sequence=2,
                            title_en="Night shifts", title_fr="Gardes de nuit")
     first, second, third = (make_user(locale=lang, province="NL") for _ in range(3))
-    uid = session_uid(session, "http://127.0.0.1:5000")
+    uid = session_uid(session)
     title = {"en": "Night shifts", "fr": "Gardes de nuit"}[lang]
 
     register(session_id=session.id, user=first)

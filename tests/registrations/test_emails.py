@@ -58,7 +58,7 @@ def test_confirmation_has_zoom_link_rules_and_a_request_invite(db, make_session,
 
     calendar, event = _invite(content)
     assert str(calendar["method"]) == "REQUEST"
-    assert str(event["uid"]) == session_uid(session, "http://127.0.0.1:5000")
+    assert str(event["uid"]) == session_uid(session)
     assert int(event["sequence"]) == 3
     start = event.decoded("dtstart")
     assert start.utcoffset() == timedelta(0) and event["dtstart"].to_ical().endswith(b"Z")
@@ -87,7 +87,7 @@ def test_confirmation_in_french_with_newfoundland_time_beside_eastern(db, make_s
     assert "Hello" not in text and "Sessions start" not in html
     _calendar, event = _invite(content)
     assert str(event["summary"]) == "Le syndrome de l'imposteur"
-    assert str(event["description"]).startswith("Une description.")
+    assert str(event["description"]).startswith("Cette séance se déroule en anglais.\n\nUne description.")
     assert "Les séances commencent et se terminent à l'heure." in str(event["description"])
 
 
@@ -140,7 +140,7 @@ def test_cancellation_sends_a_cancel_that_outranks_the_request(db, make_session,
     assert "zoom.example.invalid" not in _all_text(content, text, html)
     calendar, event = _invite(content)
     assert str(calendar["method"]) == "CANCEL"
-    assert str(event["uid"]) == session_uid(session, "http://127.0.0.1:5000")
+    assert str(event["uid"]) == session_uid(session)
     assert int(event["sequence"]) == 5 and str(event["status"]) == "CANCELLED"
     assert event.decoded("dtstart").hour == 23
 

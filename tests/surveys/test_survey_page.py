@@ -38,7 +38,7 @@ def test_the_form_is_four_optional_scales_and_a_comment(client, links, lang):
     assert len(re.findall(r'type="radio"', html)) == 4 * 6
     assert "<textarea" in html and "required" not in html
     assert {"en": "do not name anyone", "fr": "ne nommer personne"}[lang] in html
-    assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "same-origin"
+    assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "strict-origin"
 
 
 def test_an_answer_is_kept_once_and_the_link_then_says_so(client, db, links):
