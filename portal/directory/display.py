@@ -81,13 +81,30 @@ def phone_link(phone: Phone) -> str:
     return ("sms:" if phone.kind == "text" else "tel:") + phone.digits
 
 
-def phone_label(phone: Phone) -> str:
-    """What the link says, with the number written out (it must survive printing)."""
-    if phone.kind == "text":
-        return _("Text %(number)s", number=phone.number)
-    if phone.kind == "tollfree":
-        return _("Call %(number)s (toll-free)", number=phone.number)
-    return _("Call %(number)s", number=phone.number)
+def _phone_sentence(kind: str, number: str) -> str:
+    if kind == "text":
+        return _("Text %(number)s", number=number)
+    if kind == "tollfree":
+        return _("Call %(number)s (toll-free)", number=number)
+    return _("Call %(number)s", number=number)
+
+
+def phone_text(phone: Phone) -> str:
+    """What the link says, as plain text, with the number written out (it must survive printing)."""
+    return _phone_sentence(phone.kind, phone.number)
+
+
+_NUMBER = "\ufffc"  # stands for the number while the sentence around it is escaped
+
+
+def phone_label(phone: Phone) -> Markup:
+    """The link's words in HTML: a number written with hyphens is kept on one line (a phone's narrow screen would
+    otherwise break "1-800-" from "668-6868")."""
+    if "-" not in phone.number:
+        return escape(phone_text(phone))
+    sentence = str(escape(_phone_sentence(phone.kind, _NUMBER)))
+    number = Markup('<span class="nowrap">{}</span>').format(phone.number)
+    return Markup(sentence.replace(_NUMBER, str(number)))
 
 
 def website_label(url: str) -> str:

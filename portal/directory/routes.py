@@ -58,6 +58,7 @@ def _directory_helpers() -> dict:
     lang = current_lang()
     return {
         "open_state": open_state, "phone_link": display.phone_link, "phone_label": display.phone_label,
+        "phone_text": display.phone_text,
         "website_label": display.website_label, "purpose_text": display.purpose_text,
         "status_text": display.status_text,
         "service_name": partial(display.service_name, lang=lang),

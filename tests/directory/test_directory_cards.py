@@ -23,9 +23,9 @@ def test_phone_links(client):
     html = client.get("/en/help?province=BC").get_data(as_text=True)
     assert '<a class="phone phone--urgent" href="tel:911">Call 911</a>' in html
     assert '<a class="phone phone--urgent" href="sms:988">Text 988</a>' in html
-    assert '<a class="phone" href="tel:+18006686868">Call 1-800-668-6868 (toll-free)</a>' in html
+    assert '<a class="phone" href="tel:+18006686868">Call <span class="nowrap">1-800-668-6868</span> (toll-free)</a>' in html
     assert '<a class="phone" href="sms:686868">Text 686868</a>' in html
-    assert '<a class="phone" href="tel:+16043984300">Call 604-398-4300</a>' in html
+    assert '<a class="phone" href="tel:+16043984300">Call <span class="nowrap">604-398-4300</span></a>' in html
     fr = client.get("/fr/help").get_data(as_text=True)
     assert '<a class="phone" href="sms:686868">Envoyer un texto au 686868</a>' in fr
     assert '<a class="phone phone--urgent" href="tel:988">Appeler le 988</a>' in fr
