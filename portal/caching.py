@@ -240,6 +240,8 @@ def _note_bulk(state) -> None:
 
 
 def _after_commit(orm_session: OrmSession) -> None:
+    if orm_session.in_nested_transaction():  # a SAVEPOINT released: nothing is visible to others yet
+        return
     if orm_session.info.pop(_TOUCHED, False) and has_app_context():
         bump_content_version()
 

@@ -233,3 +233,18 @@ def test_a_signed_in_member_or_a_visitor_with_a_flash_never_gets_an_early_answer
         assert "Sign out" in html and "Sign in" not in html, path
     assert "Your message was sent." in flashed.get("/en/sessions").get_data(as_text=True)
     assert called == ["pages.home", "sessions.listing", "sessions.detail", "sessions.listing"]  # all the long way
+
+
+def test_the_content_version_changes_when_the_transaction_commits_not_when_a_savepoint_is_released(app, db,
+                                                                                                   make_session):
+    session = make_session(title_en="Before")
+    from portal.caching import content_version
+
+    with app.test_request_context("/en/sessions"):
+        before = content_version()
+        with db.begin_nested():
+            session.title_en = "After"
+            db.add(session)
+        assert content_version() == before  # others cannot see the change yet: the shared pages stay
+        db.commit()
+        assert content_version() != before

@@ -13,7 +13,7 @@ import re
 from contextlib import contextmanager
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale, gettext
