@@ -161,27 +161,29 @@ def _cache_control(response: Response) -> Response:
 # limiter and the view. The after_request functions still run on it (security headers, Vary, Cache-Control are
 # already in it; compression follows Accept-Encoding). A request carrying a session cookie always goes the long
 # way, so a member's page or a visitor's flash is never answered from here.
-EARLY_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request",
-                 "HX-Current-URL")
+EARLY_HEADERS = tuple(f"HTTP_{name.upper().replace('-', '_')}" for name in (
+    "HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request", "HX-Current-URL",
+    "Accept-Language", "Cookie"))
 
 
 def _early_key() -> str | None:
-    """The key of this request's early answer, or None when it must not be answered early."""
-    if request.method not in ("GET", "HEAD") or "Authorization" in request.headers:
+    """The key of this request's early answer, or None when it must not be answered early. Read from the WSGI
+    environ directly (this runs on every visitor's request); the raw Accept-Language stands for the language it
+    picks, the raw Cookie header for every cookie the answer may depend on."""
+    environ = request.environ
+    if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in environ:
         return None
-    config = current_app.config
-    if config["SESSION_COOKIE_NAME"] in request.cookies \
-            or config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
-        return None
+    cookies = environ.get("HTTP_COOKIE", "")
+    if cookies:
+        config = current_app.config
+        if config["SESSION_COOKIE_NAME"] in request.cookies \
+                or config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+            return None
     version = content_version()
     if version is None:
         return None
-    from portal.i18n import LANGUAGES
-
-    htmx = "|".join(request.headers.get(name, "") for name in EARLY_HEADERS)
-    browser_lang = request.accept_languages.best_match(LANGUAGES) or ""
-    return (f"answer:{version}:{request.full_path}:{htmx}:{browser_lang}:"
-            f"{request.headers.get('Cookie', '')}")
+    varying = "|".join(environ.get(name, "") for name in EARLY_HEADERS)
+    return f"answer:{version}:{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}:{varying}"
 
 
 def serve_early():
