@@ -11,6 +11,9 @@ with no flash message waiting and no sign-in remembered in the session. A page w
 (a CSRF token for a form) is never stored. So the registration panel of a member, the signed-in header and anything
 holding a token are always rendered for the person asking.
 
+Early serving (serve_early, below): the whole answer to a shared page is kept too, and a visitor's GET that carries
+no session cookie is answered from it by the first before_request function, before the rest of the stack.
+
 Cache-Control: a view that sets it wins. Otherwise a shareable page answer that sets no cookie is
 `public, max-age=PAGE_TTL` (a shared cache may keep it; Vary: Cookie and HX-Request say what it depends on), and
 an answer to a signed-in member is `private, no-cache`.

@@ -161,7 +161,7 @@ def test_a_warm_page_view_makes_one_request(quality_site, new_page, monkeypatch)
     the page (counted at the served app itself)."""
     page = new_page()
     page.goto(f"{quality_site.url}/en/faq")
-    page.wait_for_load_state("load")
+    page.wait_for_load_state("networkidle")  # Chromium asks for the favicon after "load"
     app, asked = quality_site.app, []
     inner = app.wsgi_app
 
