@@ -27,7 +27,7 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     """Run against the database; batch mode lets SQLite alter tables."""
-    engine = make_engine(_url())
+    engine = make_engine(_url(), statement_timeout_ms=0)  # a migration may run long; 0 = no limit
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
                           compare_type=True)

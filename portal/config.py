@@ -67,6 +67,12 @@ class Config:
         # How long a request waits for a session's row lock on PostgreSQL before answering "try again" (503). Each
         # holder keeps it for milliseconds, so a burst's queue drains well within it; only a stuck lock reaches it.
         self.PORTAL_LOCK_TIMEOUT_MS = int(env.get("PORTAL_LOCK_TIMEOUT_MS", "10000"))
+        # A database that does not answer must not hold a request: seconds to connect, milliseconds per statement.
+        self.PORTAL_DB_CONNECT_TIMEOUT = int(env.get("PORTAL_DB_CONNECT_TIMEOUT", "3"))
+        self.PORTAL_DB_STATEMENT_TIMEOUT_MS = int(env.get("PORTAL_DB_STATEMENT_TIMEOUT_MS", "15000"))
+        # The largest request body accepted (every form is text; nothing is uploaded): 413 past it.
+        self.MAX_CONTENT_LENGTH = 256 * 1024
+        self.MAX_FORM_MEMORY_SIZE = 256 * 1024
         self.PASSWORD_HASH_FAST = False
         self.SESSIONS_PER_PAGE = 20
 

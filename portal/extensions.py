@@ -53,8 +53,17 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def make_engine(url: str) -> Engine:
-    """Create (without connecting) the engine for a database URL, with our per-backend settings."""
+class DatabaseUnavailable(Exception):
+    """The database did not answer earlier in this request; the error handlers answer 503 (portal/errors.py)."""
+
+
+def make_engine(url: str, *, connect_timeout: int = 3, statement_timeout_ms: int = 15000) -> Engine:
+    """Create (without connecting) the engine for a database URL, with our per-backend settings.
+
+    On PostgreSQL a server that accepts connections but never answers cannot hold a request for long:
+    `connect_timeout` bounds the whole connection start-up, `tcp_user_timeout` a pooled connection whose peer
+    went silent, and `statement_timeout` a query the server is slow to finish.
+    """
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     elif url.startswith("postgres://"):
@@ -63,7 +72,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 3})
+    connect_args = {"connect_timeout": connect_timeout, "tcp_user_timeout": connect_timeout * 1000,
+                    "options": f"-c statement_timeout={statement_timeout_ms}"}
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=connect_timeout,
+                         connect_args=connect_args)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -89,7 +101,11 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         """Create the engine lazily and close the context's session on teardown."""
-        app.extensions["portal_db"] = {"url": app.config["DATABASE_URL"], "engine": None}
+        app.extensions["portal_db"] = {
+            "url": app.config["DATABASE_URL"], "engine": None,
+            "connect_timeout": int(app.config.get("PORTAL_DB_CONNECT_TIMEOUT", 3)),
+            "statement_timeout_ms": int(app.config.get("PORTAL_DB_STATEMENT_TIMEOUT_MS", 15000)),
+        }
         app.teardown_appcontext(self._close_session)
 
     @property
@@ -97,12 +113,15 @@ class Database:
         """The current app's engine, created on first use."""
         state = current_app.extensions["portal_db"]
         if state["engine"] is None:
-            state["engine"] = make_engine(state["url"])
+            state["engine"] = make_engine(state["url"], connect_timeout=state["connect_timeout"],
+                                          statement_timeout_ms=state["statement_timeout_ms"])
         return state["engine"]
 
     @property
     def session(self) -> Session:
         """The session of the current app context, opened on first use."""
+        if g.get("database_unavailable") is not None:
+            raise DatabaseUnavailable("the database did not answer earlier in this request")
         if "db_session" not in g:
             # A request that may write takes SQLite's write lock when its transaction starts, so it waits its
             # turn (busy_timeout) instead of failing with "database is locked" when it upgrades a stale read
@@ -111,6 +130,11 @@ class Database:
             bind = self.engine.execution_options(sqlite_immediate=True) if writes else self.engine
             g.db_session = Session(bind, expire_on_commit=False)
         return g.db_session
+
+    @staticmethod
+    def mark_unavailable(exc: BaseException) -> None:
+        """The database failed in this request: later uses raise DatabaseUnavailable at once (one wait, not two)."""
+        g.database_unavailable = exc
 
     def new_session(self, *, write: bool = False) -> Session:
         """A separate session; with write=True on SQLite its transaction starts with BEGIN IMMEDIATE."""

@@ -129,7 +129,10 @@ def format_session_moment(value: datetime, style: str = "full", article: bool = 
 
 def init_app(app: Flask) -> None:
     """Register the converter, the prefix handling and the template helpers."""
+    from portal.urls import IdConverter
+
     app.url_map.converters["lang"] = LangConverter
+    app.url_map.converters["int"] = IdConverter  # before any blueprint adds a rule that uses it
 
     @app.url_value_preprocessor
     def _pull_lang(_endpoint, values):

@@ -42,6 +42,24 @@ class NonexistentTime(ValueError):
     """An Eastern wall-clock time that the spring change of daylight saving skips."""
 
 
+# Days a visitor may ask about (filters, ranges): far enough for any real use, and far from date.max, so that a
+# day plus a margin (the end of a range, a time zone) can never overflow. Anything else is refused when parsed.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+
+
+def parse_day(value: str | None) -> date | None:
+    """A YYYY-MM-DD day between FIRST_DAY and LAST_DAY, or None for anything else (a bad or out-of-range date)."""
+    text = (value or "").strip()
+    if len(text) != 10:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
 def wall_time_problem(local: datetime) -> str | None:
     """For a naive Eastern wall-clock time: "repeated" (happens twice), "skipped" (never happens) or None."""
     first, second = (local.replace(tzinfo=EASTERN, fold=fold) for fold in (0, 1))

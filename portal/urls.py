@@ -10,6 +10,19 @@ from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.routing import IntegerConverter
+
+# The largest id any table holds (PostgreSQL's INTEGER); a larger one in a URL is a 404 before any query.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """Werkzeug's `int` converter, bounded to ids a table can hold, so /sessions/99999999999999999999 is a 404
+    instead of an overflow in the database driver. Registered as `int`, so every route gets it."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - Werkzeug's signature
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -17,6 +30,19 @@ def absolute_url(endpoint: str, **values) -> str:
     base = urlsplit(current_app.config["PORTAL_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
     return adapter.build(endpoint, values, force_external=True)
+
+
+MAX_PAGE = 99_999
+
+
+def parse_page(value: str | None) -> int | None:
+    """A page number from the query string (1 to MAX_PAGE), or None. The length is checked before int(): Python
+    refuses to convert a string of more than 4,300 digits (ValueError), and no page has more than five."""
+    text = (value or "1").strip()
+    if not text.isdigit() or len(text) > len(str(MAX_PAGE)):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_PAGE else None
 
 
 def webcal_url(endpoint: str, **values) -> str:

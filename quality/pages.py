@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from portal.i18n import LANGUAGES
 
-ERROR_CODES = (400, 403, 404, 405, 429, 500)
+ERROR_CODES = (400, 403, 404, 405, 413, 429, 500, 503)
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,12 @@ ACCOUNT_PAGES: tuple[Page, ...] = (
     Page("reset-form-errors", "/{lang}/account/reset/{reset_token}", submit=Submit(
         "/{lang}/account/reset/{reset_token}", (("password", "short"),))),
     Page("reset-link-invalid", "/{lang}/account/reset/not-a-real-token", status=400),
+    Page("verify-link-cma-taken", "/{lang}/account/verify/{cma_taken_verify_token}", status=409),
+    Page("login-link-request", "/{lang}/account/login/link"),
+    Page("login-link-request-errors", "/{lang}/account/login/link", submit=Submit("/{lang}/account/login/link", (
+        ("email", "not-an-address"),))),
+    Page("login-link", "/{lang}/account/login/link/{login_token}"),
+    Page("login-link-invalid", "/{lang}/account/login/link/not-a-real-token", status=400),
     Page("email-change-link-invalid", "/{lang}/account/email/not-a-real-token", status=400),
     Page("account", "/{lang}/account", screenshot=True, role="member"),
     Page("account-errors", "/{lang}/account", role="member", submit=Submit("/{lang}/account/password", (

@@ -31,7 +31,7 @@ from portal.sessions.models import SupportSession
 # Small pages, so that the demo programme spans several and pagination is exercised.
 SESSIONS_PER_PAGE = 5
 SAMPLE_KEYS = ("session_id", "full_session_id", "cancelled_session_id", "english_only_session_id", "draft_session_id",
-               "reset_token", "expired_verify_token", "used_verify_token",
+               "reset_token", "expired_verify_token", "used_verify_token", "login_token", "cma_taken_verify_token",
                "survey_token", "used_survey_token", "expired_survey_token")
 
 # The accounts page specs sign in as (quality.pages.Page.role): role -> (email, password).
@@ -163,8 +163,14 @@ def _add_accounts(session: Session) -> dict[str, str]:
     three_days_ago = int(time.time()) - 3 * 24 * 3600
     with mock.patch.object(TimestampSigner, "get_timestamp", lambda _signer: three_days_ago):
         expired = tokens.make_verify_token(unverified)
+    # An unconfirmed account created with the member's CMA ID: its verification link is refused, every time.
+    squatter = create_verified_user(email="squatter@example.org", password="quality squatter password",
+                                    first_name="Sam", last_name="Squatter", cma_id=member.cma_id, province="ON")
+    squatter.email_verified_at = None  # before any flush: the CMA ID is unique among confirmed accounts only
+    session.commit()
     return {"reset_token": tokens.make_reset_token(member), "expired_verify_token": expired,
-            "used_verify_token": tokens.make_verify_token(member)}
+            "used_verify_token": tokens.make_verify_token(member), "login_token": tokens.make_login_token(member),
+            "cma_taken_verify_token": tokens.make_verify_token(squatter)}
 
 
 def _add_surveys(session: Session) -> dict[str, str]:

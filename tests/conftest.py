@@ -130,13 +130,12 @@ def make_user(db):
 
 
 @pytest.fixture
-def login(client):
-    """Sign a user in on the test client (sets the Flask-Login session directly)."""
+def login(app, client):
+    """Sign a user in on the test client: a server-side sign-in row, named in the session cookie."""
+    from tests.signin import sign_in_client
 
     def _login(user):
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()  # id and auth stamp (a new stamp ends other sessions)
-            session["_fresh"] = True
+        sign_in_client(app, client, user.id)
         return user
 
     return _login

@@ -13,6 +13,7 @@ from flask import url_for
 from portal.caching import PUBLIC_PAGE
 from portal.registrations.retention import purge_registrations
 from tests.registrations.registration_helpers import cancel, register
+from tests.signin import sign_in_client
 from tests.when import in_days
 
 SHARED = ["/en/", "/fr/", "/en/sessions", "/fr/sessions", "/en/faq", "/en/help"]
@@ -51,10 +52,8 @@ def test_the_registration_panel_and_the_signed_in_header_are_never_shared(app, m
     visitor, first, second = app.test_client(), app.test_client(), app.test_client()
     detail = f"/en/sessions/{session.id}"
     alice, bob = make_user(), make_user()
-    with first.session_transaction() as s:
-        s["_user_id"] = alice.get_id()
-    with second.session_transaction() as s:
-        s["_user_id"] = bob.get_id()
+    sign_in_client(app, first, alice.id)
+    sign_in_client(app, second, bob.id)
     register(session_id=session.id, user=alice)
     for path in (detail, "/en/", "/en/sessions"):
         assert "Sign in" in visitor.get(path).get_data(as_text=True)  # the shared copies exist now
@@ -161,7 +160,7 @@ def test_a_warm_page_view_makes_one_request(quality_site, new_page, monkeypatch)
     the page (counted at the served app itself)."""
     page = new_page()
     page.goto(f"{quality_site.url}/en/faq")
-    page.wait_for_load_state("networkidle")  # Chromium asks for the favicon after "load"
+    page.wait_for_load_state("networkidle")  # the favicon is fetched after "load"
     app, asked = quality_site.app, []
     inner = app.wsgi_app
 
@@ -224,8 +223,7 @@ def test_a_signed_in_member_or_a_visitor_with_a_flash_never_gets_an_early_answer
         assert "Sign in" in app.test_client().get(path).get_data(as_text=True)  # the early answer exists now
     called.clear()
     member, flashed = app.test_client(), app.test_client()
-    with member.session_transaction() as s:
-        s["_user_id"] = make_user().get_id()
+    sign_in_client(app, member, make_user().id)
     with flashed.session_transaction() as s:
         s["_flashes"] = [("success", "Your message was sent.")]
     for path in ("/en/", "/en/sessions", detail):

@@ -9,10 +9,15 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the views, the user loader, the emails, the operator commands and the header's staff link."""
+    """Register the views, the user loader, the emails, the operator commands, the header's staff link and the
+    clock's job that deletes accounts left unconfirmed for 7 days."""
+    from datetime import timedelta
+
+    import portal.clock as clock
     from portal.access import is_staff_page, staff_home_endpoint, staff_pages
     from portal.accounts import emails
     from portal.accounts.cli import staff_cli, user_cli
+    from portal.accounts.profile import expire_unverified
     from portal.accounts.routes import bp
     from portal.accounts.user_loader import init_login_manager
     from portal.notifications.kinds import add_email_kinds
@@ -20,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     init_login_manager()
     add_email_kinds(app, emails.BUILDERS)
+    clock.add_job(app, "expire unconfirmed accounts", every=timedelta(hours=1), run=expire_unverified)
     app.cli.add_command(user_cli)
     app.cli.add_command(staff_cli)
     app.jinja_env.globals.update(

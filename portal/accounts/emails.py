@@ -19,6 +19,7 @@ CONFIRM_NEW_EMAIL = "account.confirm_new_email"
 ALREADY_REGISTERED = "account.already_registered"
 PASSWORD_RESET = "account.password_reset"
 EMAIL_CHANGED = "account.email_changed"
+LOGIN_LINK = "account.login_link"
 
 
 def _user(notification: Notification, db: Session) -> User | None:
@@ -79,6 +80,18 @@ def password_reset(notification: Notification, db: Session) -> EmailContent | No
                                  "reset_url": absolute_url("accounts.reset_request", lang=notification.locale)})
 
 
+def login_link(notification: Notification, db: Session) -> EmailContent | None:
+    """A one-time link that signs the owner in without the password (when sign-in is paused for the account)."""
+    user = _user(notification, db)
+    if user is None or user.email != notification.recipient_email:
+        return None
+    link = absolute_url("accounts.login_link", lang=notification.locale, token=tokens.make_login_token(user))
+    return EmailContent(subject=_("Your sign-in link"), template="login_link",
+                        context={"first_name": user.first_name, "link": link,
+                                 "minutes": int(tokens.LOGIN_LINK_MAX_AGE.total_seconds() // 60),
+                                 "reset_url": absolute_url("accounts.reset_request", lang=notification.locale)})
+
+
 def email_changed(notification: Notification, db: Session) -> EmailContent | None:
     """Tell the old address that the account moved (so a takeover does not go unnoticed)."""
     payload = notification.payload_data
@@ -95,4 +108,5 @@ BUILDERS = {
     ALREADY_REGISTERED: already_registered,
     PASSWORD_RESET: password_reset,
     EMAIL_CHANGED: email_changed,
+    LOGIN_LINK: login_link,
 }

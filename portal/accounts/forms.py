@@ -9,7 +9,7 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from portal.forms import PortalForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp, StopValidation, ValidationError
@@ -44,6 +44,15 @@ def valid_email(_form, field) -> None:
     except EmailNotValidError as exc:
         raise StopValidation(_l("Enter an email address like name@example.ca.")) from exc
     field.data = result.ascii_email.lower()
+
+
+valid_email.max = EMAIL_MAX  # how much a re-shown form keeps (portal/forms.py)
+
+
+def _cma_id_pattern() -> Regexp:
+    pattern = Regexp(r"^\d{4,12}$", message=_l("Your CMA ID is 4 to 12 digits, with no letters or spaces."))
+    pattern.max = 12  # how much a re-shown form keeps (portal/forms.py)
+    return pattern
 
 
 def _required(message):
@@ -91,7 +100,7 @@ def _current_password_field(label=_l("Current password")):
         Length(max=PASSWORD_MAX, message=_l("Use at most %(max)d characters."))])
 
 
-class SignupForm(FlaskForm):
+class SignupForm(PortalForm):
     """Create an account."""
 
     first_name = _name_field(_l("First name"), _l("Enter your first name."))
@@ -100,7 +109,7 @@ class SignupForm(FlaskForm):
     password = _new_password_field(_l("Password"), "first_name", "last_name", "email")
     cma_id = StringField(_l("CMA ID"), filters=[_strip], validators=[
         _required(_l("Enter your CMA ID.")),
-        Regexp(r"^\d{4,12}$", message=_l("Your CMA ID is 4 to 12 digits, with no letters or spaces."))])
+        _cma_id_pattern()])
     category = _choice_field(_l("I am a"), CATEGORIES, _l("Choose what describes you."))
     province = _choice_field(_l("Province or territory"), PROVINCES, _l("Choose your province or territory."))
     locale = RadioField(_l("Preferred language"), choices=LOCALES, validate_choice=False,
@@ -109,7 +118,7 @@ class SignupForm(FlaskForm):
         _required(_l("Please accept the rules of engagement to join."))])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     """Sign in."""
 
     email = _email_field()
@@ -118,19 +127,19 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class EmailOnlyForm(FlaskForm):
+class EmailOnlyForm(PortalForm):
     """Ask for a link by email (password reset, verification link again)."""
 
     email = _email_field()
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PortalForm):
     """Choose a new password after a reset link."""
 
     password = _new_password_field(_l("New password"))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PortalForm):
     """Name, province, language."""
 
     first_name = _name_field(_l("First name"), _l("Enter your first name."))
@@ -140,21 +149,25 @@ class ProfileForm(FlaskForm):
                         validators=[AnyOf(list(LOCALES), message=_l("Choose English or French."))])
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(PortalForm):
     """Move the account to another address (confirmed by a link sent there)."""
 
     new_email = _email_field(_l("New email address"))
     current_password = _current_password_field()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PortalForm):
     """Choose a new password, knowing the current one."""
 
     current_password = _current_password_field()
     new_password = _new_password_field(_l("New password"))
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(PortalForm):
     """Delete the account, confirmed with the password."""
 
     password = _current_password_field(_l("Your password"))
+
+
+class ConfirmForm(PortalForm):
+    """A button and its CSRF token, nothing else (opening a sign-in link)."""

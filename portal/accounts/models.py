@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Column
+from sqlalchemy import Column, ForeignKey, Index, Integer, text
 from sqlmodel import Field, SQLModel
 
 from portal.extensions import UTCDateTime, utcnow
@@ -30,7 +30,9 @@ class User(UserMixin, SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100)
-    cma_id: str = Field(max_length=20, unique=True, index=True)
+    # Unique among verified accounts only (the partial index below): an unverified sign-up holds nothing, so it
+    # cannot squat someone else's CMA ID; verification refuses an ID a verified account already has.
+    cma_id: str = Field(max_length=20, index=True)
     category: str = Field(max_length=32)
     province: str = Field(max_length=2)
     locale: str = Field(default="en", max_length=2)
@@ -41,15 +43,33 @@ class User(UserMixin, SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
+    __table_args__ = (
+        Index("uq_user_account_verified_cma_id", "cma_id", unique=True,
+              sqlite_where=text("email_verified_at IS NOT NULL"),
+              postgresql_where=text("email_verified_at IS NOT NULL")),
+    )
+
     @property
     def is_verified(self) -> bool:
         """Whether the email address has been confirmed."""
         return self.email_verified_at is not None
 
-    def get_id(self) -> str:
-        """Flask-Login's id: the account id and its auth stamp, so a new stamp ends every other session."""
-        return f"{self.id}:{self.auth_stamp}"
-
     def new_auth_stamp(self) -> None:
-        """End every session and remember-me cookie of this account (the caller signs the current one in again)."""
+        """Spend every reset and email-change link made before now (tokens.py binds them to the stamp)."""
         self.auth_stamp = secrets.token_hex(8)
+
+
+class SignIn(SQLModel, table=True):
+    """One signed-in browser (device): its session cookie and remember-me cookie name this row by `key`.
+
+    Signing out deletes the row, so a copy of either cookie opens nothing afterwards; a new password deletes
+    every row of the account (accounts/signins.py). The key is random; the table holds its SHA-256 digest only.
+    """
+
+    __tablename__ = "sign_in"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"),
+                                          nullable=False, index=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))

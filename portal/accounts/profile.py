@@ -8,14 +8,18 @@ sent inside the deletion's transaction before the row goes.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app
 from sqlalchemy import delete, or_
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 import portal.accounts.emails as emails
+import portal.accounts.signins as signins
 import portal.accounts.tokens as tokens
 from portal.accounts.models import User
-from portal.accounts.services import find_by_email, send_already_registered, set_password, time_bucket
+from portal.accounts.services import (CmaIdTaken, find_by_email, mark_verified, send_already_registered,
+                                      set_password, time_bucket)
 from portal.accounts.signals import account_deleting
 from portal.extensions import utcnow
 from portal.notifications.models import Notification
@@ -47,8 +51,8 @@ def request_email_change(db: Session, user: User, new_email: str) -> None:
                dedupe_key=f"{emails.CONFIRM_NEW_EMAIL}:{user.id}:{new_email}:{time_bucket(1)}")
 
 
-def confirm_email_change(db: Session, token: str) -> User:
-    """Move the account to the confirmed address, tell the old one, end every session.
+def confirm_email_change(db: Session, token: str, *, keep: str | None = None) -> User:
+    """Move the account to the confirmed address, tell the old one, end every sign-in but the browser `keep`.
 
     Raises tokens.TokenError ("invalid", "expired", "used"), or "taken" when the address got an account since.
     """
@@ -57,8 +61,12 @@ def confirm_email_change(db: Session, token: str) -> User:
     if find_by_email(db, change.new_email) is not None:
         raise tokens.TokenError("taken")
     user.email = change.new_email
-    user.email_verified_at = utcnow()
+    try:
+        mark_verified(db, user)
+    except CmaIdTaken:
+        pass  # the new address is proven; the account stays unconfirmed, as its CMA ID is someone else's
     user.new_auth_stamp()
+    signins.end_all(db, user, keep=keep)
     user.updated_at = utcnow()
     db.add(user)
     notify(db, kind=emails.EMAIL_CHANGED, recipient_email=old_email, user_id=user.id, locale=user.locale,
@@ -67,9 +75,10 @@ def confirm_email_change(db: Session, token: str) -> User:
     return user
 
 
-def change_password(db: Session, user: User, new_password: str) -> None:
-    """Store the new password and end every other session (the caller signs this one in again)."""
+def change_password(db: Session, user: User, new_password: str, *, keep: str | None = None) -> None:
+    """Store the new password and end every sign-in of the account but the browser `keep`."""
     set_password(user, new_password)
+    signins.end_all(db, user, keep=keep)
     db.add(user)
 
 
@@ -80,3 +89,17 @@ def delete_account(db: Session, user: User) -> None:
     db.exec(delete(Notification).where(or_(Notification.user_id == user.id,
                                            Notification.recipient_email == user.email)))
     db.delete(user)
+
+
+UNVERIFIED_LIFETIME = timedelta(days=7)
+
+
+def expire_unverified(db: Session) -> int:
+    """The clock's job: delete the accounts whose address was not confirmed within 7 days (they hold nothing,
+    not even their CMA ID, but they keep their address from a real sign-up); returns how many. Commits."""
+    cutoff = utcnow() - UNVERIFIED_LIFETIME
+    stale = db.exec(select(User).where(User.email_verified_at.is_(None), User.created_at < cutoff)).all()
+    for user in stale:
+        delete_account(db, user)
+    db.commit()
+    return len(stale)

@@ -3,16 +3,17 @@ own account page (profile, email, password, deletion). Thin views over services.
 owns its transaction and commits."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 import portal.accounts.limits as limits
 import portal.accounts.profile as profile
 import portal.accounts.services as services
+import portal.accounts.signins as signins
 import portal.accounts.tokens as tokens
 from portal.access import is_safe_path
-from portal.accounts.forms import (DeleteAccountForm, EmailChangeForm, EmailOnlyForm, LoginForm, NewPasswordForm,
+from portal.accounts.forms import (ConfirmForm, DeleteAccountForm, EmailChangeForm, EmailOnlyForm, LoginForm, NewPasswordForm,
                                    PasswordChangeForm, ProfileForm, SignupForm)
 from portal.accounts.passwords import verify_password
 from portal.accounts.signals import account_page
@@ -37,8 +38,21 @@ def token_problem(reason: str) -> str:
     messages = {"invalid": _("This link is not valid. It may have been copied incompletely."),
                 "expired": _("This link has expired."),
                 "used": _("This link has already been used."),
-                "taken": _("That address now belongs to another account, so we could not move yours to it.")}
+                "taken": _("That address now belongs to another account, so we could not move yours to it."),
+                "cma_taken": _("We could not confirm this account: a confirmed account already uses the CMA ID "
+                               "it was created with. If that account is yours, sign in to it or choose a new "
+                               "password for it. If you think someone else used your CMA ID, write to us.")}
     return messages.get(reason, messages["invalid"])
+
+
+def _remember_address(email: str) -> None:
+    """Fill in the sign-in form for this browser next time, without putting the address in a URL."""
+    session["login_email"] = email
+
+
+def _email_budget_spent() -> None:
+    """This request reached a service that may send an email: count it against the sending limits (limits.py)."""
+    g.email_budget_spent = True
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -51,6 +65,7 @@ def signup():
     if request.method == "GET":
         form.locale.data = current_lang()
     if form.validate_on_submit():
+        _email_budget_spent()
         services.sign_up(db.session, services.SignupData(
             first_name=form.first_name.data, last_name=form.last_name.data, email=form.email.data,
             password=form.password.data, cma_id=form.cma_id.data, category=form.category.data,
@@ -73,6 +88,8 @@ def check_email():
 def resend_verification():
     """Send the verification link again (rate-limited); the answer never says whether the address exists."""
     if current_user.is_authenticated:
+        if not current_user.is_verified:
+            _email_budget_spent()
         services.resend_verification(db.session, current_user.email)
         db.session.commit()
         flash(_("We sent a new link to %(email)s.", email=current_user.email), "info")
@@ -80,6 +97,7 @@ def resend_verification():
     form = EmailOnlyForm()
     if not form.validate_on_submit():
         return render_template("accounts/check_email.html", form=form, email=None)
+    _email_budget_spent()
     services.resend_verification(db.session, form.email.data)
     db.session.commit()
     session["pending_email"] = form.email.data
@@ -93,8 +111,9 @@ def verify(token: str):
     try:
         user = services.verify_email(db.session, token)
     except tokens.TokenError as exc:
+        db.session.commit()  # "cma_taken" told the owner of the confirmed account
         form = EmailOnlyForm(email=current_user.email if current_user.is_authenticated else "")
-        status = 200 if exc.reason == "used" else 400
+        status = 200 if exc.reason == "used" else 409 if exc.reason == "cma_taken" else 400
         return render_template("accounts/link_problem.html", problem=token_problem(exc.reason),
                                reason=exc.reason, form=form, purpose="verify"), status
     db.session.commit()
@@ -102,7 +121,8 @@ def verify(token: str):
     flash(_("Thank you, your email address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("accounts.account"))
-    return redirect(url_for("accounts.login", email=user.email))
+    _remember_address(user.email)
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -112,13 +132,14 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-        form.email.data = (request.args.get("email") or "")[:254]
+        form.email.data = session.get("login_email", "")
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.email.data, form.password.data)
-        db.session.commit()  # an upgraded password hash
         if user is not None:
             session.clear()  # a fresh session for the new identity (keeps nothing from before sign-in)
-            login_user(user, remember=form.remember.data)
+            signins.sign_in(db.session, user, remember=form.remember.data)
+            db.session.commit()  # the sign-in row, and an upgraded password hash
+            limits.remember_device(user)
             target = form.next.data if is_safe_path(form.next.data) else url_for("accounts.account",
                                                                                    lang=user.locale)
             return redirect(target)
@@ -128,9 +149,53 @@ def login():
     return render_template("accounts/login.html", form=form)
 
 
+@bp.route("/login/link", methods=["GET", "POST"])
+@limits.apply(limits.email_sending_limits)
+def login_link_request():
+    """Ask for a one-time sign-in link by email (the way in while sign-in is paused for an account); the answer
+    is the same whether or not the address has an account."""
+    form = EmailOnlyForm()
+    if request.method == "GET":
+        form.email.data = session.get("login_email", "")
+    if form.validate_on_submit():
+        _email_budget_spent()
+        services.request_login_link(db.session, form.email.data)
+        db.session.commit()
+        flash(_("If an account uses %(email)s, we sent it a link to sign in. It works once, for %(minutes)d "
+                "minutes.", email=form.email.data, minutes=int(tokens.LOGIN_LINK_MAX_AGE.total_seconds() // 60)),
+              "info")
+        return redirect(url_for("accounts.login_link_request"))
+    return render_template("accounts/login_link_request.html", form=form)
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+@limits.apply(limits.token_limits)
+def login_link(token: str):
+    """Open a sign-in link: a button signs in (a POST, so a mail scanner that follows links spends nothing)."""
+    form = ConfirmForm()
+    try:
+        if request.method == "GET":
+            tokens.use_login_token(db.session, token)
+            return render_template("accounts/login_link.html", form=form, token=token)
+        user = services.use_login_link(db.session, token) if form.validate_on_submit() else None
+    except tokens.TokenError as exc:
+        return render_template("accounts/link_problem.html", problem=token_problem(exc.reason), reason=exc.reason,
+                               form=None, purpose="login"), 400
+    if user is None:
+        return render_template("accounts/login_link.html", form=form, token=token), 400
+    session.clear()
+    signins.sign_in(db.session, user, remember=False)
+    db.session.commit()
+    limits.remember_device(user)
+    return redirect(url_for("accounts.account", lang=user.locale))
+
+
 @bp.post("/logout")
 def logout():
-    """Sign out (a POST form, so a link or an image cannot sign anyone out)."""
+    """Sign out (a POST form, so a link or an image cannot sign anyone out). The server forgets this browser's
+    sign-in, so neither a copy of its session cookie nor its remember-me cookie opens the account again."""
+    signins.end(db.session, signins.current_key())
+    db.session.commit()
     logout_user()
     session.pop("pending_email", None)
     flash(_("You are signed out."), "info")
@@ -143,6 +208,7 @@ def reset_request():
     """Ask for a password reset link; the answer is the same whether or not the address has an account."""
     form = EmailOnlyForm()
     if form.validate_on_submit():
+        _email_budget_spent()
         services.request_password_reset(db.session, form.email.data)
         db.session.commit()
         flash(_("If an account uses %(email)s, we sent it a link to choose a new password. It works for one "
@@ -166,8 +232,9 @@ def reset_password(token: str):
         services.reset_password(db.session, token, form.password.data)
         db.session.commit()
         logout_user()
+        _remember_address(user.email)
         flash(_("Your new password is saved. Please sign in with it."), "success")
-        return redirect(url_for("accounts.login", email=user.email))
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form, token=token)
 
 
@@ -194,11 +261,6 @@ def _page(status: int = 200, **submitted):
     parts = [part for _receiver, part in replies if part]
     return render_template("accounts/account.html", parts=parts, **_forms(**submitted)), status
 
-
-def _sign_in_again(user=None) -> None:
-    """After a new auth stamp: keep this browser signed in (and remembered, if it was)."""
-    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
-    login_user(user or current_user._get_current_object(), remember=remember)
 
 
 def _confirmed(form, password_field, wrong_message: str) -> bool:
@@ -253,18 +315,18 @@ def change_email():
 @bp.get("/email/<token>")
 def confirm_email_change(token: str):
     """Open the link sent to the new address: the account moves there and every other session ends."""
-    signed_in_id = current_user.id if current_user.is_authenticated else None  # before the stamp changes
+    signed_in_id = current_user.id if current_user.is_authenticated else None
     try:
-        user = profile.confirm_email_change(db.session, token)
+        user = profile.confirm_email_change(db.session, token, keep=signins.current_key())
     except tokens.TokenError as exc:
         return render_template("accounts/link_problem.html", problem=token_problem(exc.reason), reason=exc.reason,
                                form=None, purpose="email"), 400
     db.session.commit()
     flash(_("Your email address is now %(email)s.", email=user.email), "success")
     if signed_in_id == user.id:
-        _sign_in_again(user)
         return redirect(url_for("accounts.account"))
-    return redirect(url_for("accounts.login", email=user.email))
+    _remember_address(user.email)
+    return redirect(url_for("accounts.login"))
 
 
 @bp.post("/password")
@@ -275,9 +337,8 @@ def change_password():
     form = PasswordChangeForm(prefix="change-password")
     form.user_inputs = [current_user.first_name, current_user.last_name, current_user.email]
     if _confirmed(form, form.current_password, _("That is not your current password.")):
-        profile.change_password(db.session, current_user, form.new_password.data)
+        profile.change_password(db.session, current_user, form.new_password.data, keep=signins.current_key())
         db.session.commit()
-        _sign_in_again()
         flash(_("Your new password is saved. Other devices have been signed out."), "success")
         return redirect(url_for("accounts.account"))
     return _page(password_form=form)

@@ -7,10 +7,12 @@ again" and password reset answer the same way whatever the database holds, and t
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 import portal.accounts.emails as emails
+import portal.accounts.signins as signins
 import portal.accounts.tokens as tokens
 from portal.accounts.models import User
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -81,8 +83,43 @@ def sign_up(db: Session, data: SignupData) -> User | None:
 
 
 def _existing_accounts(db: Session, email: str, cma_id: str) -> list[User]:
-    found = db.exec(select(User).where((User.email == email) | (User.cma_id == cma_id))).all()
+    # An unverified account holds its address (only its owner can confirm it) but not its CMA ID: anyone could
+    # type someone else's, so only a confirmed account blocks a CMA ID (and verification checks it again).
+    found = db.exec(select(User).where((User.email == email) | (
+        (User.cma_id == cma_id) & User.email_verified_at.is_not(None)))).all()
     return sorted(found, key=lambda user: user.id)
+
+
+class CmaIdTaken(Exception):
+    """A confirmed account already has this account's CMA ID; `owner` is that account."""
+
+    def __init__(self, owner: User | None) -> None:
+        super().__init__("CMA ID already confirmed by another account")
+        self.owner = owner
+
+
+def verified_owner_of_cma_id(db: Session, user: User) -> User | None:
+    """Another, confirmed account with `user`'s CMA ID."""
+    return db.exec(select(User).where(User.cma_id == user.cma_id, User.id != user.id,
+                                      User.email_verified_at.is_not(None))).first()
+
+
+def mark_verified(db: Session, user: User) -> None:
+    """Confirm the account's address; raises CmaIdTaken (and changes nothing) when a confirmed account already
+    has its CMA ID. The partial unique index (models.py) settles two confirmations racing for one ID."""
+    owner = verified_owner_of_cma_id(db, user)
+    if owner is None:
+        try:
+            with db.begin_nested():
+                user.email_verified_at = utcnow()
+                user.updated_at = utcnow()
+                db.add(user)
+                db.flush()
+            return
+        except IntegrityError:
+            db.refresh(user)
+            owner = verified_owner_of_cma_id(db, user)
+    raise CmaIdTaken(owner)
 
 
 def resend_verification(db: Session, email: str) -> None:
@@ -93,11 +130,15 @@ def resend_verification(db: Session, email: str) -> None:
 
 
 def verify_email(db: Session, token: str) -> User:
-    """Mark the address confirmed; raises tokens.TokenError ("invalid", "expired", "used")."""
+    """Mark the address confirmed; raises tokens.TokenError ("invalid", "expired", "used", or "cma_taken" when a
+    confirmed account already has this account's CMA ID: its owner is then told, at the address on file)."""
     user = tokens.use_verify_token(db, token)
-    user.email_verified_at = utcnow()
-    user.updated_at = utcnow()
-    db.add(user)
+    try:
+        mark_verified(db, user)
+    except CmaIdTaken as taken:
+        if taken.owner is not None:
+            send_already_registered(db, taken.owner)
+        raise tokens.TokenError("cma_taken") from taken
     return user
 
 
@@ -124,23 +165,52 @@ def request_password_reset(db: Session, email: str) -> None:
            dedupe_key=f"{emails.PASSWORD_RESET}:{user.id}:{time_bucket(1)}")
 
 
+def request_login_link(db: Session, email: str) -> None:
+    """Queue a one-time sign-in link if the address has an account (at most one a minute). Says nothing."""
+    user = find_by_email(db, email)
+    if user is None:
+        return
+    notify(db, kind=emails.LOGIN_LINK, recipient_email=user.email, user_id=user.id, locale=user.locale,
+           dedupe_key=f"{emails.LOGIN_LINK}:{user.id}:{time_bucket(1)}")
+
+
+def use_login_link(db: Session, token: str) -> User:
+    """The account a sign-in link opens, spending the link (and any older reset or email-change link); opening
+    it proves the address, so an unconfirmed account is confirmed too when its CMA ID is free. Raises
+    tokens.TokenError."""
+    user = tokens.use_login_token(db, token)
+    user.new_auth_stamp()
+    if not user.is_verified:
+        try:
+            mark_verified(db, user)
+        except CmaIdTaken:
+            pass
+    db.add(user)
+    return user
+
+
 def check_reset_token(db: Session, token: str) -> User:
     """The account a reset link is for; raises tokens.TokenError."""
     return tokens.use_reset_token(db, token)
 
 
 def reset_password(db: Session, token: str, new_password: str) -> User:
-    """Set the new password (the link proved the address, so it is verified too) and end every session."""
+    """Set the new password (the link proved the address, so it is verified too, unless a confirmed account
+    already has its CMA ID) and end every sign-in of the account."""
     user = tokens.use_reset_token(db, token)
     set_password(user, new_password)
+    signins.end_all(db, user)
     if not user.is_verified:
-        user.email_verified_at = utcnow()
+        try:
+            mark_verified(db, user)
+        except CmaIdTaken:
+            pass  # the password is still changed; the account stays unconfirmed
     db.add(user)
     return user
 
 
 def set_password(user: User, new_password: str) -> None:
-    """Store a new password hash and rotate the auth stamp (signs out every other session); no commit."""
+    """Store a new password hash and rotate the auth stamp (spends reset and email-change links); no commit."""
     user.password_hash = hash_password(new_password)
     user.new_auth_stamp()
     user.updated_at = utcnow()

@@ -5,6 +5,7 @@ each one is bound to the account state it changes, so using it once makes it wor
 - verify: bound to the address; once the address is verified, the link is spent.
 - reset: bound to a fingerprint of the password hash and auth stamp; a new password spends it.
 - email change: bound to the auth stamp; the change rotates the stamp, which spends it.
+- sign-in link: bound to the auth stamp too; signing in with it rotates the stamp, which spends it.
 Tokens are made by the email builders when the email is sent, so no live token sits in the outbox table.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from portal.accounts.models import User
 VERIFY_MAX_AGE = timedelta(days=2)
 RESET_MAX_AGE = timedelta(hours=1)
 EMAIL_CHANGE_MAX_AGE = timedelta(days=2)
+LOGIN_LINK_MAX_AGE = timedelta(minutes=15)
 MAX_TOKEN_LENGTH = 500  # anything longer is not one of ours
 
 
@@ -119,3 +121,18 @@ def use_email_change_token(db: Session, token: str) -> EmailChange:
     if data.get("s") != user.auth_stamp:
         raise TokenError("used")
     return EmailChange(user=user, new_email=data["e"])
+
+
+def make_login_token(user: User) -> str:
+    """The link token that signs the owner of the address in once, without the password."""
+    return _serializer("login-link").dumps({"u": user.id, "s": user.auth_stamp})
+
+
+def use_login_token(db: Session, token: str) -> User:
+    """The account a sign-in link is for; TokenError when invalid, expired or already used. The caller rotates
+    the auth stamp when it signs the person in, which spends the link."""
+    data = _load("login-link", token, LOGIN_LINK_MAX_AGE)
+    user = _user(db, data)
+    if data.get("s") != user.auth_stamp:
+        raise TokenError("used")
+    return user

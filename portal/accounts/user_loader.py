@@ -1,23 +1,30 @@
 """Flask-Login wiring: how a session cookie becomes a User, and where anonymous visitors are sent."""
 from __future__ import annotations
 
-from flask import flash, request, url_for
+from flask import current_app, flash, request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 
+import portal.accounts.signins as signins
 from portal.access import redirect_for_htmx
 from portal.accounts.models import User
-from portal.extensions import db, login_manager
+from portal.extensions import DatabaseUnavailable, db, login_manager
 
 
 def load_user(user_id: str) -> User | None:
-    """The signed-in user, or None when the id is unknown, malformed, or its auth stamp has changed."""
-    account_id, _sep, stamp = user_id.partition(":")
-    if not account_id.isdigit() or not stamp:
+    """The signed-in user, or None when the id is malformed or its sign-in has ended (signed out, new password).
+
+    Fails soft: when the database does not answer, the visitor is treated as anonymous (and it is logged), so
+    pages that need no data, and every error page, still render. The rest of the request is told the database
+    is down (db.mark_unavailable), so it answers 503 at once instead of waiting for a second connection.
+    """
+    try:
+        return signins.load(db.session, user_id)
+    except (SQLAlchemyError, DatabaseUnavailable) as exc:
+        current_app.logger.warning("Sign-in: could not load the signed-in member (%s); treating the visitor as anonymous",
+                                   type(exc).__name__)
+        db.mark_unavailable(exc)
         return None
-    user = db.session.get(User, int(account_id))
-    if user is None or user.auth_stamp != stamp:
-        return None
-    return user
 
 
 def send_to_login():

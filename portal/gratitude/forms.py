@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from portal.forms import PortalForm
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, ValidationError
@@ -36,6 +36,7 @@ def _plain_text(maximum: int, minimum: int = 0):
                                      count=len(text)))
         if any((unicodedata.category(c) == "Cc" and c not in "\n\t") or c in _BIDI_CONTROLS for c in text):
             raise ValidationError(_l("Remove the invisible control characters."))
+    check.max = maximum  # how much a re-shown form keeps (portal/forms.py)
     return check
 
 
@@ -54,7 +55,7 @@ def _choice(field_class, label, choices: dict, message, **kwargs):
 LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French")}
 
 
-class StoryForm(FlaskForm):
+class StoryForm(PortalForm):
     """A story: its text, how it is signed, and its language (the interface's by default)."""
 
     body = TextAreaField(_l("Your story"), filters=[_clean], validators=[
@@ -64,13 +65,13 @@ class StoryForm(FlaskForm):
     language = _choice(SelectField, _l("Language of your story"), LANGUAGE_NAMES, _l("Choose English or French."))
 
 
-class ReportForm(FlaskForm):
+class ReportForm(PortalForm):
     """Why a member reports a story."""
 
     reason = _choice(SelectField, _l("Why are you reporting it?"), REPORT_REASONS, _l("Choose a reason."))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(PortalForm):
     """Why a moderator refuses a story, and an optional note to its author."""
 
     reason = _choice(SelectField, _l("Reason"), REJECT_REASONS, _l("Choose a reason."))

@@ -15,14 +15,14 @@ from portal.gratitude.models import REPORT_REASONS
 from portal.gratitude.support import support_for, template_helpers
 from portal.htmx import wants_fragment
 from portal.i18n import current_lang
+from portal.urls import parse_page
 
 bp = Blueprint("gratitude", __name__, url_prefix="/<lang:lang>/gratitude")
 bp.context_processor(template_helpers)
 
 
 def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return parse_page(request.args.get("page")) or 1
 
 
 def _new_form() -> StoryForm:

@@ -14,6 +14,7 @@ from portal.gratitude.forms import RejectForm
 from portal.gratitude.models import ACTIONS, REJECT_REASONS, REPORT_REASONS
 from portal.gratitude.support import support_for, template_helpers
 from portal.htmx import wants_fragment
+from portal.urls import parse_page
 
 bp = Blueprint("gratitude_staff", __name__, url_prefix="/<lang:lang>/staff")
 bp.context_processor(template_helpers)
@@ -118,6 +119,5 @@ def restore(post_id: int):
 @staff_required
 def moderation_log():
     """Every moderation action, newest first: who, what, which story, when, why."""
-    page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    number = parse_page(request.args.get("page")) or 1
     return render_template("gratitude/moderation_log.html", log=queries.moderation_log(db.session, page=number))

@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 from portal.extensions import utcnow
 from portal.sessions.models import DELIVERY_LANGUAGES, FORMATS, TOPICS, SupportSession
 from portal.sessions.topics import has_topic
-from portal.times import EASTERN, eastern_instant
+from portal.times import EASTERN, eastern_instant, parse_day
+from portal.urls import parse_page
 
 MAX_QUERY_LENGTH = 200
 
@@ -63,10 +64,7 @@ def parse_filters(args: Mapping[str, str]) -> ListingFilters:
     for name, attr in (("from", "date_from"), ("to", "date_to")):
         value = (args.get(name) or "").strip()
         if value:
-            try:
-                setattr(filters, attr, date.fromisoformat(value[:10]) if len(value) == 10 else None)
-            except ValueError:
-                pass
+            setattr(filters, attr, parse_day(value))
             if getattr(filters, attr) is None:
                 messages.append(_l("Dates look like 2026-03-31; that date was ignored."))
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
@@ -77,9 +75,9 @@ def parse_filters(args: Mapping[str, str]) -> ListingFilters:
         q = q[:MAX_QUERY_LENGTH]
         messages.append(_l("The search was shortened to its first 200 characters."))
     filters.q = q
-    page = (args.get("page") or "1").strip()
-    if page.isdigit() and 0 < int(page) < 100_000:
-        filters.page = int(page)
+    page = parse_page(args.get("page"))
+    if page is not None:
+        filters.page = page
     else:
         messages.append(_l("That page does not exist, so the first page is shown."))
     return filters

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from portal.forms import PortalForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
@@ -65,7 +65,8 @@ def _text_problem(value: str, maximum: int, *, one_line: bool) -> str | None:
 
 def _whole_number(field, low: int, high: int, message) -> int:
     text = (field.data or "").strip()
-    if not text.isdigit() or not low <= int(text) <= high:
+    # ASCII digits, and no more of them than `high` has: int() refuses "²" and strings of 4,300 digits or more.
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)) or not low <= int(text) <= high:
         raise ValidationError(message)
     return int(text)
 
@@ -118,7 +119,7 @@ class SessionValues:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
 
-class SessionForm(FlaskForm):
+class SessionForm(PortalForm):
     """Create or change a session. `action` is "publish" (both languages required) or "draft"."""
 
     title_en = StringField(_l("Title (English)"), filters=[_strip])

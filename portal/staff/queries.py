@@ -20,6 +20,7 @@ from portal.registrations.models import Registration
 from portal.sessions.models import SupportSession
 from portal.sessions.services import Listing, escape_like
 from portal.staff.models import StaffAction
+from portal.urls import parse_page
 
 MAX_QUERY_LENGTH = 200
 STATUS_FILTERS = {
@@ -58,9 +59,9 @@ def parse_filters(args: Mapping[str, str]) -> ConsoleFilters:
         filters.status = status
     elif status:
         filters.messages.append(_l("That status does not exist, so it was ignored."))
-    page = (args.get("page") or "1").strip()
-    if page.isdigit() and 0 < int(page) < 100_000:
-        filters.page = int(page)
+    page = parse_page(args.get("page"))
+    if page is not None:
+        filters.page = page
     else:
         filters.messages.append(_l("That page does not exist, so the first page is shown."))
     return filters

@@ -18,6 +18,7 @@ import portal.staff.services as services
 from portal.staff.forms import REQUIRED_TO_PUBLISH, SessionForm, form_data_of, missing_to_publish
 from portal.staff.models import ACTIONS
 from portal.staff.signals import staff_overview
+from portal.urls import parse_page
 
 bp = Blueprint("staff", __name__, url_prefix="/<lang:lang>/staff")
 PER_PAGE = 25
@@ -186,7 +187,6 @@ def _is_console_path(path: str | None) -> bool:
 @staff_required
 def log():
     """What staff did, newest first, a page at a time."""
-    page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    number = parse_page(request.args.get("page")) or 1
     entries = queries.action_log(db.session, page=number, per_page=LOG_PER_PAGE)
     return render_template("staff/log.html", log=entries)

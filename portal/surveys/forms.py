@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from portal.forms import PortalForm
 from wtforms import RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
@@ -47,7 +47,7 @@ def _question(name: str) -> RadioField:
     return RadioField(QUESTIONS[name], choices=SCALE, coerce=_score, default="", validators=[Optional()])
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(PortalForm):
     """Every field optional: an empty form is a valid (if quiet) answer."""
 
     supported = _question("supported")

@@ -23,7 +23,7 @@ from portal.i18n import current_lang, localized
 from portal.sessions.models import FORMATS, TOPICS, SupportSession
 from portal.surveys.forms import QUESTIONS
 from portal.surveys.models import SurveyResponse
-from portal.times import EASTERN, eastern_instant, format_session_date
+from portal.times import EASTERN, eastern_instant, format_session_date, parse_day
 
 MIN_GROUP = 5
 DEFAULT_DAYS = 90
@@ -76,13 +76,6 @@ class Group:
         return self.responses < MIN_GROUP
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-
-
 def parse_choice(args: Mapping[str, str], *, today: date) -> Choice:
     """Check `group`, `from` and `to`; a bad value falls back to the default with a message."""
     choice = Choice(grouping="session", start=today - timedelta(days=DEFAULT_DAYS), end=today)
@@ -95,7 +88,7 @@ def parse_choice(args: Mapping[str, str], *, today: date) -> Choice:
         raw = (args.get(name) or "").strip()
         if not raw:
             continue
-        value = _date(raw)
+        value = parse_day(raw)
         if value is None:
             choice.messages.append(_l("“%(value)s” is not a date like 2026-03-31, so it was ignored.", value=raw[:40]))
         else:

@@ -8,6 +8,7 @@ from sqlmodel import select
 from portal import create_app
 from portal.access import staff_required, verified_required
 from portal.accounts.models import User
+from tests.signin import sign_in_client
 
 
 @pytest.fixture
@@ -43,8 +44,7 @@ def _as(application, user=None):
     client = application.test_client()
     application.config["WTF_CSRF_ENABLED"] = False
     if user is not None:
-        with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+        sign_in_client(application, client, user.id)
     return client
 
 

@@ -8,6 +8,7 @@ from portal.accounts import emails
 from portal.accounts.models import User
 from portal.notifications.models import Notification
 from tests.accounts.conftest import link_in
+from tests.signin import sign_in_client
 
 OLD_PASSWORD = "correct horse battery staple"  # make_user's
 
@@ -51,8 +52,7 @@ def test_email_change_needs_the_new_address_confirmed_then_tells_the_old_one(pos
                                                                              outbox, email_of, app):
     user = login(make_user(email="old@example.org", locale="fr"))
     other_browser = app.test_client()
-    with other_browser.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+    sign_in_client(app, other_browser, user.id)
     wrong = post("/fr/account/email", {"change-email-new_email": "new@example.org",
                                        "change-email-current_password": "not my password"})
     assert "Ce n&#39;est pas votre mot de passe actuel." in wrong.get_data(as_text=True) or \

@@ -9,6 +9,7 @@ from itsdangerous.timed import TimestampSigner
 from portal.accounts import emails, tokens
 from portal.accounts.models import User
 from tests.accounts.conftest import PASSWORD, link_in, signup_form
+from tests.signin import sign_in_client
 
 
 @pytest.fixture
@@ -155,8 +156,7 @@ def test_login_rate_limit_counts_failures_per_address_only(post, make_user):
 def test_changing_the_password_ends_other_sessions(app, post, client, make_user, login):
     user = make_user(email="ann.lee@example.org")
     other = app.test_client()
-    with other.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+    sign_in_client(app, other, user.id)
     assert other.get("/en/account").status_code == 200
     login(user)
     response = post("/en/account/password", {"change-password-current_password": "correct horse battery staple",

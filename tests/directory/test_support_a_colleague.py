@@ -38,7 +38,7 @@ def test_the_page_is_public_in_both_languages(client, lang):
     response = client.get(f"/{lang}/support-a-colleague")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert f'<html lang="{lang}">' in html and f"<h1>{TITLES[lang]}</h1>" in html
+    assert f'<html lang="{lang}-CA">' in html and f"<h1>{TITLES[lang]}</h1>" in html
     assert f'href="/{"fr" if lang == "en" else "en"}/support-a-colleague"' in html, "the other language's page"
     for section in ("signs", "conversation", "say", "refer", "yourself", "resources"):
         assert f'<section id="{section}"' in html

@@ -14,16 +14,15 @@ from portal.extensions import utcnow
 from portal.gratitude.models import GratitudePost, ModerationAction
 from portal.notifications.models import Notification
 from tests.registrations.test_concurrency import backend_app  # noqa: F401 - the fixture, on both databases
+from tests.signin import sign_in_client
 
 ROUNDS = 8
 PAIRS = [("approve", "reject"), ("approve", "approve"), ("hide", "hide"), ("reject", "reject")]
 
 
-def _signed_in_client(app, user_id: int, auth_stamp: str):
+def _signed_in_client(app, user_id: int):
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = f"{user_id}:{auth_stamp}"
-        session["_fresh"] = True
+    sign_in_client(app, client, user_id)
     page = client.get("/en/staff/gratitude").get_data(as_text=True)
     token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
     return client, token
@@ -47,8 +46,8 @@ def test_one_moderator_wins_the_other_gets_409(backend_app, first, second):  # n
         db.add_all(posts)
         db.commit()
         post_ids = [post.id for post in posts]
-        logins = [(m.id, m.auth_stamp) for m in moderators]
-    clients = [_signed_in_client(app, *login) for login in logins]
+        logins = [m.id for m in moderators]
+    clients = [_signed_in_client(app, login) for login in logins]
     for post_id in post_ids:
         barrier = threading.Barrier(2)
         statuses: list[int] = [0, 0]

@@ -18,6 +18,7 @@ from portal.notifications.models import Notification
 from portal.registrations.models import Registration
 from portal.sessions.models import SupportSession
 from tests.registrations.registration_helpers import cancel, register
+from tests.signin import sign_in_client
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
@@ -174,8 +175,7 @@ def test_a_stuck_lock_answers_try_again_in_the_members_language(app_config, post
     assert application.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
     session_id, (member,) = seed(application, members=1)
     client = application.test_client()
-    with client.session_transaction() as cookie:
-        cookie["_user_id"] = member.get_id()
+    sign_in_client(application, client, member.id)
     page = client.get("/fr/faq").get_data(as_text=True)
     token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
     with psycopg.connect(postgres_url) as holder:

@@ -149,8 +149,8 @@ def test_each_app_has_its_own_jobs_and_their_last_runs(app_config):
     from portal import clock
 
     first, second = create_app(app_config), create_app(app_config)
-    assert [job.name for job in clock.jobs(first)] == ["enqueue due notifications", "survey invitations",
-                                                     "retention purge"]
+    assert [job.name for job in clock.jobs(first)] == ["enqueue due notifications", "expire unconfirmed accounts",
+                                                     "survey invitations", "retention purge"]
     assert all(a is not b for a, b in zip(clock.jobs(first), clock.jobs(second)))
     with first.app_context():
         from sqlmodel import SQLModel

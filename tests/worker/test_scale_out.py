@@ -64,6 +64,7 @@ def _members_and_session(env: dict[str, str]) -> tuple[int, list[tuple[str, str,
     from flask_wtf.csrf import generate_csrf
 
     from portal import create_app
+    import portal.accounts.signins as signins
     from portal.accounts.models import User
     from portal.config import Config
     from portal.extensions import db, utcnow
@@ -87,11 +88,13 @@ def _members_and_session(env: dict[str, str]) -> tuple[int, list[tuple[str, str,
                       email_verified_at=utcnow()) for n in range(MEMBERS)]
         db.session.add_all([session, *users])
         db.session.commit()
+        identities = [signins.start(db.session, user) for user in users]  # a real sign-in row per browser
+        db.session.commit()
         browsers = []
-        for user in users:
+        for user, identity in zip(users, identities):
             with app.test_request_context():
                 g.pop("csrf_token", None)  # generate_csrf keeps its token in g, which the app context shares
-                flask_session["_user_id"] = user.get_id()
+                flask_session["_user_id"] = identity
                 flask_session["_fresh"] = True
                 token = generate_csrf()
                 browsers.append((user.email, serializer.dumps(dict(flask_session)), token))

@@ -1,7 +1,7 @@
 """support_session.moderator_fr: the French form of the moderator's name and title ("Dre Daniela Isfan")
 
-Revision ID: 0011
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-02 09:00:00
 """
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ import sqlmodel
 from alembic import op
 
 
-revision = '0011'
-down_revision = '0007'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
