@@ -157,8 +157,8 @@ def _cache_control(response: Response) -> Response:
 #
 # Once a shareable GET has been answered with a shared page (cached_html) that a shared cache may keep (status 200,
 # Cache-Control public, no Set-Cookie, session untouched), the answer -- body and headers as they stand before
-# compression -- is kept under the content version and everything the answer can depend on: method-independent
-# URL with its query string, the htmx headers, the language Accept-Language picks, and the whole Cookie header.
+# compression -- is kept under the content version and everything the answer can depend on: scheme, host, path
+# and query string, the htmx headers, the language Accept-Language picks, and the whole Cookie header.
 # The next request with no session and no remember-me cookie (so: not signed in, no flash waiting, no CSRF token)
 # is answered from it by the first before_request function, before Flask-Login, Flask-Babel, Flask-WTF, the
 # limiter and the view. The after_request functions still run on it (security headers, Vary, Cache-Control are
@@ -186,7 +186,9 @@ def _early_key() -> str | None:
     if version is None:
         return None
     varying = "|".join(environ.get(name, "") for name in EARLY_HEADERS)
-    return f"answer:{version}:{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}:{varying}"
+    # Scheme and host too: HSTS is sent over HTTPS only, and absolute links may name the host asked for.
+    return (f"answer:{version}:{environ.get('wsgi.url_scheme', '')}://{environ.get('HTTP_HOST', '')}"
+            f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}:{varying}")
 
 
 def serve_early():

@@ -246,3 +246,10 @@ def test_the_content_version_changes_when_the_transaction_commits_not_when_a_sav
         assert content_version() == before  # others cannot see the change yet: the shared pages stay
         db.commit()
         assert content_version() != before
+
+
+def test_an_early_answer_over_http_never_carries_the_https_only_header(app):
+    app.test_client().get("https://portal.example/en/faq")
+    app.test_client().get("https://portal.example/en/faq")  # kept, with Strict-Transport-Security
+    plain = app.test_client().get("http://portal.example/en/faq")
+    assert plain.status_code == 200 and "Strict-Transport-Security" not in plain.headers
