@@ -79,5 +79,8 @@ function offlineAnswer(request) {
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) { return; }
+  // Known to be offline: answer from the saved copies at once. Asking the network first would get the browser's
+  // HTTP cache (visitors' pages are public for 60 s), whose copy still says "Open now".
+  if (self.navigator.onLine === false) { event.respondWith(offlineAnswer(request)); return; }
   event.respondWith(fetch(request).catch(function () { return offlineAnswer(request); }));
 });

@@ -88,7 +88,7 @@ def _check_pages(client, caplog, *, budget: float, no_data=NO_DATA_PAGES, data=D
         lang = "fr" if path.startswith("/fr") else "en"
         if path.endswith(".ics"):
             continue
-        assert f'<html lang="{lang}">' in text
+        assert f'<html lang="{lang}-CA">' in text
         assert ("Réessayez" in text or "réessayer" in text) if lang == "fr" else "try again" in text
     missing = client.get("/fr/no-such-page")
     assert missing.status_code == 404 and "988" in missing.get_data(as_text=True)

@@ -62,7 +62,7 @@ def test_the_help_pages_open_offline(quality_site, offline_page):
     assert page.locator("a[href='sms:988']").count() == 1
 
     page.goto(f"{quality_site.url}/fr/help?province=QC")
-    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("html").get_attribute("lang") == "fr-CA"
     assert {"tel:911", "tel:988"} <= _tel_links(page)
     assert page.locator("#service-qc-pamq").count() == 1, "Quebec's physician health program is on the saved page"
     assert page.locator("#province").input_value() == "QC"
@@ -102,7 +102,7 @@ def test_other_pages_fall_back_to_the_offline_page(quality_site, offline_page, p
     page.goto(f"{quality_site.url}{path}")
     assert page.locator("h1").inner_text() == heading
     lang = path.split("/")[1]
-    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("html").get_attribute("lang") == f"{lang}-CA"
     page.locator(f"main a[href='/{lang}/help']").click()
     assert page.url.endswith(f"/{lang}/help")
     assert {"tel:911", "tel:988"} <= _tel_links(page)
@@ -120,5 +120,7 @@ def test_without_the_worker_offline_means_nothing(quality_site, new_page):
     page = new_page(service_workers="block")
     page.goto(f"{quality_site.url}/en/help")
     page.context.set_offline(True)
+    # A page not in the browser's own HTTP cache (/en/help is, for the 60 s its Cache-Control allows): the one the
+    # worker serves offline in test_the_help_pages_open_offline.
     with pytest.raises(Exception, match="ERR_INTERNET_DISCONNECTED"):
-        page.goto(f"{quality_site.url}/en/help")
+        page.goto(f"{quality_site.url}/fr/help?province=QC")

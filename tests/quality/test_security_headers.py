@@ -12,6 +12,7 @@ from portal import create_app
 from portal.config import Config
 from portal.security import SECURITY_HEADERS
 from quality.routes import concrete_routes, methods
+from tests.csrf import page_token
 
 REQUIRED_CSP = {
     "default-src": ["'self'"], "script-src": ["'self'"], "style-src": ["'self'"], "img-src": ["'self'", "data:"],
@@ -175,7 +176,7 @@ def test_link_pages_keep_their_token_to_themselves_and_their_forms_post_over_htt
     assert page.status_code == 200 and policy != "same-origin" and not referrer_problems(page)
     referer = referer_a_browser_sends(policy, url)
     assert token not in (referer or "")
-    csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', page.get_data(as_text=True)).group(1)
+    csrf = page_token(page.get_data(as_text=True))
     headers = {"Referer": referer} if referer else {}
     saved = client.post(url, data={"csrf_token": csrf, "password": "a brand new passphrase 42"}, headers=headers)
     assert saved.status_code == 302, saved.get_data(as_text=True)[:300]
