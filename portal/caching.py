@@ -11,6 +11,9 @@ with no flash message waiting and no sign-in remembered in the session. A page w
 (a CSRF token for a form) is never stored. So the registration panel of a member, the signed-in header and anything
 holding a token are always rendered for the person asking.
 
+Early serving (serve_early, below): the whole answer to a shared page is kept too, and a visitor's GET that carries
+no session cookie is answered from it by the first before_request function, before the rest of the stack.
+
 Cache-Control: a view that sets it wins. Otherwise a shareable page answer that sets no cookie is
 `public, max-age=PAGE_TTL` (a shared cache may keep it; Vary: Cookie and HX-Request say what it depends on), and
 an answer to a signed-in member is `private, no-cache`.
@@ -18,6 +21,7 @@ an answer to a signed-in member is `private, no-cache`.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 
@@ -97,7 +101,9 @@ def shareable() -> bool:
 
 def cached_html(name: str, render: Callable[[], str], *, key: str = "", timeout: int = PAGE_TTL) -> str:
     """The HTML `render()` returns, shared between visitors when the request is shareable. `name` and `key` must
-    together name everything the HTML depends on besides the language and the content version."""
+    together name everything the HTML depends on besides the language and the content version. The entry lives
+    `timeout` seconds at most, less when the rendering asked for less (expires_at); the whole answer kept for
+    early serving (serve_early) lives no longer than the HTML it holds."""
     if not shareable():
         return render()
     g.shared_page = True
@@ -108,18 +114,20 @@ def cached_html(name: str, render: Callable[[], str], *, key: str = "", timeout:
 
     full_key = f"page:{version}:{current_lang()}:{name}:{key}"
     try:
-        html = cache.get(full_key)
+        kept = cache.get(full_key)
     except Exception:  # noqa: BLE001
-        html = None
-    if html is not None:
+        kept = None
+    if isinstance(kept, tuple):
+        html, g.page_deadline = kept
         return html
     html = render()
-    timeout = min(timeout, g.pop("cache_timeout", timeout))
+    timeout = max(1, min(timeout, g.pop("cache_timeout", timeout), PAGE_TTL))
     if session.modified or "csrf_token" in g:  # the page holds something of this visitor's: never share it
         g.shared_page = False
         return html
+    g.page_deadline = time.time() + timeout
     try:
-        cache.set(full_key, html, timeout=max(1, min(timeout, PAGE_TTL)))
+        cache.set(full_key, (html, g.page_deadline), timeout=timeout)
     except Exception:  # noqa: BLE001
         pass
     return html
@@ -134,15 +142,89 @@ def expires_at(instant) -> None:
 
 
 def _cache_control(response: Response) -> Response:
-    if "Cache-Control" in response.headers or request.method not in ("GET", "HEAD"):
-        return response
-    if g.get("shared_page") and response.status_code == 200 and not session.modified \
-            and "Set-Cookie" not in response.headers:
-        response.headers["Cache-Control"] = PUBLIC_PAGE
-        response.vary.add("Cookie")
-    elif "_user_id" in session and response.mimetype == "text/html":
-        response.headers["Cache-Control"] = MEMBER_PAGE
+    if "Cache-Control" not in response.headers and request.method in ("GET", "HEAD"):
+        if g.get("shared_page") and response.status_code == 200 and not session.modified \
+                and "Set-Cookie" not in response.headers:
+            response.headers["Cache-Control"] = PUBLIC_PAGE
+            response.vary.add("Cookie")
+        elif "_user_id" in session and response.mimetype == "text/html":
+            response.headers["Cache-Control"] = MEMBER_PAGE
+    _keep_for_early_serving(response)
     return response
+
+
+# Early serving: the whole answer to a shared page, served before the rest of the stack runs.
+#
+# Once a shareable GET has been answered with a shared page (cached_html) that a shared cache may keep (status 200,
+# Cache-Control public, no Set-Cookie, session untouched), the answer -- body and headers as they stand before
+# compression -- is kept under the content version and everything the answer can depend on: scheme, host, path
+# and query string, the htmx headers, the language Accept-Language picks, and the whole Cookie header.
+# The next request with no session and no remember-me cookie (so: not signed in, no flash waiting, no CSRF token)
+# is answered from it by the first before_request function, before Flask-Login, Flask-Babel, Flask-WTF, the
+# limiter and the view. The after_request functions still run on it (security headers, Vary, Cache-Control are
+# already in it; compression follows Accept-Encoding). A request carrying a session cookie always goes the long
+# way, so a member's page or a visitor's flash is never answered from here.
+EARLY_HEADERS = tuple(f"HTTP_{name.upper().replace('-', '_')}" for name in (
+    "HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request", "HX-Current-URL",
+    "Accept-Language", "Cookie"))
+
+
+def _early_key() -> str | None:
+    """The key of this request's early answer, or None when it must not be answered early. Read from the WSGI
+    environ directly (this runs on every visitor's request); the raw Accept-Language stands for the language it
+    picks, the raw Cookie header for every cookie the answer may depend on."""
+    environ = request.environ
+    if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in environ:
+        return None
+    cookies = environ.get("HTTP_COOKIE", "")
+    if cookies:
+        config = current_app.config
+        if config["SESSION_COOKIE_NAME"] in request.cookies \
+                or config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+            return None
+    version = content_version()
+    if version is None:
+        return None
+    varying = "|".join(environ.get(name, "") for name in EARLY_HEADERS)
+    # Scheme and host too: HSTS is sent over HTTPS only, and absolute links may name the host asked for.
+    return (f"answer:{version}:{environ.get('wsgi.url_scheme', '')}://{environ.get('HTTP_HOST', '')}"
+            f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}:{varying}")
+
+
+def serve_early():
+    """First before_request function: the kept answer for this visitor's request, if there is one."""
+    if request.endpoint not in current_app.extensions["portal_shared_endpoints"]:
+        return None
+    key = _early_key()
+    if key is None:
+        return None
+    g.early_key = key
+    try:
+        kept = cache.get(key)
+    except Exception:  # noqa: BLE001
+        return None
+    if kept is None:
+        return None
+    body, headers = kept
+    g.served_early = True
+    return Response(body, 200, headers=headers)
+
+
+def _keep_for_early_serving(response: Response) -> None:
+    key = g.get("early_key")
+    if (key is None or g.get("served_early") or not g.get("shared_page") or request.method != "GET"
+            or response.status_code != 200 or response.is_streamed or session.modified
+            or "Set-Cookie" in response.headers or "Content-Encoding" in response.headers
+            or not response.headers.get("Cache-Control", "").startswith("public")):
+        return
+    timeout = int(g.get("page_deadline", 0) - time.time())
+    if timeout < 1:
+        return
+    headers = [(name, value) for name, value in response.headers.items() if name != "Content-Length"]
+    try:
+        cache.set(key, (response.get_data(), headers), timeout=min(timeout, PAGE_TTL))
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def _note_changes(orm_session: OrmSession, _flush_context) -> None:
@@ -165,6 +247,8 @@ def _note_bulk(state) -> None:
 
 
 def _after_commit(orm_session: OrmSession) -> None:
+    if orm_session.in_nested_transaction():  # a SAVEPOINT released: nothing is visible to others yet
+        return
     if orm_session.info.pop(_TOUCHED, False) and has_app_context():
         bump_content_version()
 
@@ -198,3 +282,5 @@ def init_app(app: Flask) -> None:
         settings = {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 2000}
     cache.init_app(app, config={**app.config, "CACHE_DEFAULT_TIMEOUT": PAGE_TTL, **settings})
     app.after_request(_cache_control)
+    # First of all before_request functions, so that an early answer skips the limiter, Flask-WTF and Flask-Login.
+    app.before_request_funcs.setdefault(None, []).insert(0, serve_early)

@@ -172,3 +172,84 @@ def test_a_warm_page_view_makes_one_request(quality_site, new_page, monkeypatch)
     page.goto(f"{quality_site.url}/en/sessions")
     page.wait_for_load_state("load")
     assert asked == ["/en/sessions"], asked
+
+
+def _count_views(app, monkeypatch, *endpoints: str) -> list[str]:
+    called: list[str] = []
+    for endpoint in endpoints:
+        view = app.view_functions[endpoint]
+
+        def counting(*args, _view=view, _endpoint=endpoint, **kwargs):
+            called.append(_endpoint)
+            return _view(*args, **kwargs)
+
+        monkeypatch.setitem(app.view_functions, endpoint, counting)
+    return called
+
+
+def test_a_visitor_without_a_session_is_answered_before_the_view_runs(app, make_session, monkeypatch):
+    session = make_session()
+    called = _count_views(app, monkeypatch, "sessions.listing", "sessions.detail", "pages.home",
+                          "directory.get_help")
+    paths = ["/en/sessions", f"/en/sessions/{session.id}", "/en/", "/en/help", "/fr/help?province=QC"]
+    visitor = app.test_client()
+    for path in paths:
+        visitor.get(path, headers={"Accept-Language": path[1:3]})
+    called.clear()
+    for path in paths[:4]:
+        for headers in ({}, {"Accept-Encoding": "gzip"}):
+            response = app.test_client().get(path, headers={"Accept-Language": "en", **headers})
+            assert response.status_code == 200, path
+            assert response.headers["Cache-Control"].startswith("public"), path
+            assert "Cookie" in response.vary and response.headers["X-Content-Type-Options"] == "nosniff", path
+            assert response.headers.getlist("Set-Cookie") == [], path
+            if headers:
+                assert response.headers["Content-Encoding"] == "gzip"
+                assert b"Sign in" in gzip.decompress(response.get_data())
+    assert called == []  # every answer came before the view
+    fragment = app.test_client().get("/en/sessions", headers={"HX-Request": "true", "Accept-Language": "en"})
+    assert "<html" not in fragment.get_data(as_text=True)  # the htmx fragment is kept apart from the page
+    other = app.test_client().get("/fr/sessions", headers={"Accept-Language": "en"})  # not the browser's language
+    assert "lang=fr" in " ".join(other.headers.getlist("Set-Cookie"))
+
+
+def test_a_signed_in_member_or_a_visitor_with_a_flash_never_gets_an_early_answer(app, make_session, make_user,
+                                                                                  monkeypatch):
+    session = make_session()
+    detail = f"/en/sessions/{session.id}"
+    called = _count_views(app, monkeypatch, "sessions.listing", "sessions.detail", "pages.home")
+    for path in ("/en/", "/en/sessions", detail):
+        app.test_client().get(path)
+        assert "Sign in" in app.test_client().get(path).get_data(as_text=True)  # the early answer exists now
+    called.clear()
+    member, flashed = app.test_client(), app.test_client()
+    sign_in_client(app, member, make_user().id)
+    with flashed.session_transaction() as s:
+        s["_flashes"] = [("success", "Your message was sent.")]
+    for path in ("/en/", "/en/sessions", detail):
+        html = member.get(path).get_data(as_text=True)
+        assert "Sign out" in html and "Sign in" not in html, path
+    assert "Your message was sent." in flashed.get("/en/sessions").get_data(as_text=True)
+    assert called == ["pages.home", "sessions.listing", "sessions.detail", "sessions.listing"]  # all the long way
+
+
+def test_the_content_version_changes_when_the_transaction_commits_not_when_a_savepoint_is_released(app, db,
+                                                                                                   make_session):
+    session = make_session(title_en="Before")
+    from portal.caching import content_version
+
+    with app.test_request_context("/en/sessions"):
+        before = content_version()
+        with db.begin_nested():
+            session.title_en = "After"
+            db.add(session)
+        assert content_version() == before  # others cannot see the change yet: the shared pages stay
+        db.commit()
+        assert content_version() != before
+
+
+def test_an_early_answer_over_http_never_carries_the_https_only_header(app):
+    app.test_client().get("https://portal.example/en/faq")
+    app.test_client().get("https://portal.example/en/faq")  # kept, with Strict-Transport-Security
+    plain = app.test_client().get("http://portal.example/en/faq")
+    assert plain.status_code == 200 and "Strict-Transport-Security" not in plain.headers

@@ -101,7 +101,9 @@ def get_help():
         return render_template(template, fragment=fragment, **_context(choice, personal))
 
     # What is open changes with the minute: a visitor's page is shared (portal.caching) within one minute.
-    html = draw() if personal else cached_html(template, draw, key=f"{choice.code}:{utcnow():%Y%m%d%H%M}")
+    now = utcnow()
+    html = draw() if personal else cached_html(template, draw, key=f"{choice.code}:{now:%Y%m%d%H%M}",
+                                               timeout=60 - now.second)
     response = make_response(html)
     response.vary.add("HX-Request")
     return _finish(response, choice, personal)

@@ -37,6 +37,10 @@ def _forget(session: Session) -> tuple[list[int], dict]:
 
 
 def _dispatch_after_commit(session: Session) -> None:
+    # SQLAlchemy also calls after_commit when a SAVEPOINT is released (notify() writes each row in one): that is
+    # no commit, and the rows are invisible to the worker until the outer transaction commits.
+    if session.in_nested_transaction():
+        return
     ids, due = _forget(session)
     if not ids:
         return
