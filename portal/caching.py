@@ -37,6 +37,7 @@ PAGE_TTL = 60
 PUBLIC_PAGE = f"public, max-age={PAGE_TTL}"
 MEMBER_PAGE = "private, no-cache"
 VERSION_KEY = "content-version"
+MAX_SHARED_QUERY = 256
 _TOUCHED = "portal_cache_touched"
 
 
@@ -112,7 +113,12 @@ def cached_html(name: str, render: Callable[[], str], *, key: str = "", timeout:
         return render()
     from portal.i18n import current_lang
 
-    full_key = f"page:{version}:{current_lang()}:{name}:{key}"
+    # The raw query too: pages repeat it in their links (the other language, hreflang), so a copy made for
+    # ?province=ON&anything must never answer ?province=ON. A long one is not worth keeping.
+    query = request.query_string
+    if len(query) > MAX_SHARED_QUERY:
+        return render()
+    full_key = f"page:{version}:{current_lang()}:{name}:{key}:{query.decode('latin-1')}"
     try:
         kept = cache.get(full_key)
     except Exception:  # noqa: BLE001

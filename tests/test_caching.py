@@ -35,6 +35,18 @@ def test_visitors_pages_set_no_cookie_and_may_be_kept_by_a_shared_cache(app, mak
         assert 'name="csrf-token"' not in response.get_data(as_text=True), path
 
 
+@pytest.mark.parametrize("path", ["/en/help?province=ON", "/en/sessions?format=peer_support", "/en/faq"])
+def test_a_shared_copy_never_carries_another_visitors_query(app, path):
+    """Pages repeat their query in links (the other language, hreflang): a copy made for a URL with a stranger's
+    extra parameter must not answer the plain URL, early or from the rendered-page cache."""
+    sep = "&" if "?" in path else "?"
+    planted = app.test_client().get(f"{path}{sep}note=CALL-555-0100-INSTEAD").get_data(as_text=True)
+    assert "CALL-555-0100-INSTEAD" in planted  # the page does repeat its query in its links
+    for client in (app.test_client(), app.test_client()):  # the second one may be answered early
+        html = client.get(path).get_data(as_text=True)
+        assert "CALL-555-0100-INSTEAD" not in html
+
+
 def test_reading_in_another_language_than_the_browsers_is_remembered_and_not_shared(app):
     response = app.test_client().get("/fr/sessions", headers={"Accept-Language": "en-CA,en"})
     assert "lang=fr" in " ".join(response.headers.getlist("Set-Cookie"))
