@@ -74,7 +74,9 @@ def make_engine(url: str, *, connect_timeout: int = 3, statement_timeout_ms: int
         return engine
     connect_args = {"connect_timeout": connect_timeout, "tcp_user_timeout": connect_timeout * 1000,
                     "options": f"-c statement_timeout={statement_timeout_ms}"}
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=connect_timeout,
+    # Waiting for a free connection of our own pool is queueing behind our own requests (a burst of registrations),
+    # not a database that went silent: that wait keeps SQLAlchemy's 30 s, the timeouts above bound the database.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=30,
                          connect_args=connect_args)
 
 
