@@ -1,13 +1,14 @@
 """How an email leaves: claim the outbox row, compose it, send it (SMTP or .eml), mark it. One module sends.
 
 `deliver(notification_id)` is safe to run any number of times for the same id, in any number of workers:
-1. Claim: in one short write transaction (PostgreSQL `SELECT ... FOR UPDATE SKIP LOCKED`; SQLite `BEGIN
-   IMMEDIATE`), check the row is pending, due and not held, and take a lease (`claimed_until`). The lease, not an
-   open transaction, protects the send, so a slow SMTP server never holds a database lock (on SQLite that would
-   stop every other writer).
+1. Claim: one UPDATE ... RETURNING in a short write transaction (SQLite: `BEGIN IMMEDIATE`) takes a lease
+   (`claimed_until`) only where the row is pending, due and not held, and returns the row. The lease, not an open
+   transaction, protects the send, so a slow SMTP server never holds a database lock (on SQLite that would stop
+   every other writer).
 2. Compose (the kind's builder decides whether it still applies; None marks the row skipped).
 3. Send through SMTP_URL, or write `<id>-<kind>.eml` into PORTAL_OUTBOX_DIR.
-4. Mark the row sent (and run its kind's after-delivery callback, if any, in that transaction).
+4. Mark the row sent: one UPDATE (or, for a kind with an after-delivery callback, the locked row given to the
+   callback in that transaction).
 If the worker dies between 3 and 4, the lease runs out and the clock enqueues the row again: the email may then
 arrive twice, with the same Message-ID.
 
@@ -36,6 +37,7 @@ from urllib.parse import unquote, urlsplit
 
 import dramatiq
 from flask import current_app
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from portal.extensions import db, utcnow
@@ -104,39 +106,57 @@ def _locked(session: Session, notification_id: int) -> Notification | None:
     return session.exec(query).first()
 
 
-def claim(notification_id: int) -> str:
-    """Take the row for sending: "claimed", or why not ("missing", "sent", "skipped", "failed", "not-due", "busy")."""
+def claim(notification_id: int) -> Notification | str:
+    """Take the row for sending: the claimed row (detached, as it stands once claimed), or why not ("missing",
+    "sent", "skipped", "failed", "not-due", "busy").
+
+    One statement does it: an UPDATE that takes the lease only where the row is pending, due and not held, and
+    returns the row. A second worker claiming the same row at the same moment waits for the first one's short
+    transaction, then finds the row held. Only a row that could not be claimed is read again, to say why."""
+    now = utcnow()
     with db.new_session(write=True) as session:
-        notification = _locked(session, notification_id)
-        if notification is None:
-            return "missing"  # deleted, or (PostgreSQL) locked by another worker's claim right now
-        now = utcnow()
-        if notification.status != "pending":
-            return notification.status
-        if notification.due_at > now:
-            return "not-due"
-        if notification.claimed_until is not None and notification.claimed_until > now:
-            return "busy"
-        notification.claimed_until = now + lease()
-        session.add(notification)
-        session.commit()
-        return "claimed"
+        claimed = session.scalars(
+            update(Notification)
+            .where(Notification.id == notification_id, Notification.status == "pending",
+                   Notification.due_at <= now,
+                   or_(Notification.claimed_until.is_(None), Notification.claimed_until <= now))
+            .values(claimed_until=now + lease())
+            .returning(Notification),
+            execution_options={"synchronize_session": False}).first()
+        if claimed is not None:
+            session.commit()
+            return claimed
+        row = session.execute(select(Notification.status, Notification.due_at)
+                              .where(Notification.id == notification_id)).first()
+        if row is None:
+            return "missing"
+        if row.status != "pending":
+            return row.status
+        return "not-due" if row.due_at > now else "busy"
 
 
-def _finish(notification_id: int, status: str) -> None:
+def _finish(notification: Notification, status: str) -> None:
+    """Mark the row sent or skipped and release the lease: one UPDATE, unless its kind has an after-delivery
+    callback, which is given the locked row in the same transaction."""
     with db.new_session(write=True) as session:
-        notification = _locked(session, notification_id)
-        if notification is None:
-            return
-        notification.status = status
-        notification.claimed_until = None
-        notification.retry_at = None
-        if status == "sent":
-            notification.sent_at = utcnow()
         after_delivery = after_delivery_for(notification.kind)
-        if after_delivery is not None:
-            after_delivery(notification)
-        session.add(notification)
+        if after_delivery is None:
+            session.execute(update(Notification).where(Notification.id == notification.id).values(
+                status=status, claimed_until=None, retry_at=None,
+                sent_at=utcnow() if status == "sent" else Notification.sent_at),
+                execution_options={"synchronize_session": False})
+            session.commit()
+            return
+        locked = _locked(session, notification.id)
+        if locked is None:
+            return
+        locked.status = status
+        locked.claimed_until = None
+        locked.retry_at = None
+        if status == "sent":
+            locked.sent_at = utcnow()
+        after_delivery(locked)
+        session.add(locked)
         session.commit()
 
 
@@ -189,12 +209,11 @@ def _log_failure(notification_id: int, failure: Failure, exc: BaseException) -> 
 
 def deliver(notification_id: int) -> str:
     """Send one outbox row at most once (see the module docstring); returns what happened."""
-    outcome = claim(notification_id)
-    if outcome != "claimed":
-        return outcome
+    notification = claim(notification_id)
+    if isinstance(notification, str):
+        return notification
     try:
         with db.new_session() as session:
-            notification = session.get(Notification, notification_id)
             message = compose(notification, session)
             if message is not None:
                 send(message, notification)
@@ -207,7 +226,7 @@ def deliver(notification_id: int) -> str:
             delay_ms = int(backoff(failure.attempts).total_seconds() * 1000)
             raise DeliveryFailed(f"notification {notification_id}: {type(exc).__name__}", delay=delay_ms) from exc
         return "failed"
-    _finish(notification_id, "skipped" if message is None else "sent")
+    _finish(notification, "skipped" if message is None else "sent")
     return "skipped" if message is None else "sent"
 
 
