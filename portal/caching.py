@@ -11,8 +11,9 @@ with no flash message waiting and no sign-in remembered in the session. A page w
 (a CSRF token for a form) is never stored. So the registration panel of a member, the signed-in header and anything
 holding a token are always rendered for the person asking.
 
-Early serving (serve_early, below): the whole answer to a shared page is kept too, and a visitor's GET that carries
-no session cookie is answered from it by the first before_request function, before the rest of the stack.
+Early serving (below): the whole answer to a shared page is kept too, and a visitor's GET that carries no session
+cookie is answered from it before the rest of the stack: with the very bytes that left (EarlyAnswers, a WSGI layer
+in front of Flask), or, for an Accept-Encoding not seen yet, by the first before_request function (serve_early).
 
 Cache-Control: a view that sets it wins. Otherwise a shareable page answer that sets no cookie is
 `public, max-age=PAGE_TTL` (a shared cache may keep it; Vary: Cookie and HX-Request say what it depends on), and
@@ -28,6 +29,7 @@ from collections.abc import Callable
 from flask import Flask, Response, current_app, g, has_app_context, request, session
 from flask_caching import Cache
 from sqlalchemy import event
+from werkzeug.http import parse_cookie
 from sqlalchemy.orm import Session as OrmSession
 
 log = logging.getLogger(__name__)
@@ -159,49 +161,114 @@ def _cache_control(response: Response) -> Response:
     return response
 
 
-# Early serving: the whole answer to a shared page, served before the rest of the stack runs.
+# Early serving: the whole answer to a shared page, kept and given again before the stack runs, in two tiers.
 #
 # Once a shareable GET has been answered with a shared page (cached_html) that a shared cache may keep (status 200,
-# Cache-Control public, no Set-Cookie, session untouched), the answer -- body and headers as they stand before
-# compression -- is kept under the content version and everything the answer can depend on: scheme, host, path
-# and query string, the htmx headers, the language Accept-Language picks, and the whole Cookie header.
-# The next request with no session and no remember-me cookie (so: not signed in, no flash waiting, no CSRF token)
-# is answered from it by the first before_request function, before Flask-Login, Flask-Babel, Flask-WTF, the
-# limiter and the view. The after_request functions still run on it (security headers, Vary, Cache-Control are
-# already in it; compression follows Accept-Encoding). A request carrying a session cookie always goes the long
-# way, so a member's page or a visitor's flash is never answered from here.
+# Cache-Control public, no Set-Cookie, session untouched), the answer is kept under the content version and
+# everything the answer can depend on: scheme, host, path and query string, the htmx headers, the language
+# Accept-Language picks (the raw header stands for it), and the whole Cookie header. Only a request with no session
+# and no remember-me cookie (so: not signed in, no flash waiting, no CSRF token) and no Authorization header is ever
+# answered from it; a request carrying a session cookie always goes the long way, so a member's page or a visitor's
+# flash is never answered from here.
+#
+# 1. The final answer, exactly as the stack sent it (compressed as that request's Accept-Encoding asked, which is
+#    part of its key), kept by EarlyAnswers, a WSGI layer in front of Flask: the next such request is answered with
+#    those bytes before Flask makes a request context (one cache read: the content version and the answer together).
+# 2. The answer before compression, kept by the last after_request step: a request the first tier cannot answer
+#    (another Accept-Encoding) is answered from it by the first before_request function (serve_early), before
+#    Flask-Login, Flask-Babel, Flask-WTF, the limiter and the view; compression still follows its Accept-Encoding,
+#    and the first tier keeps the result.
 EARLY_HEADERS = tuple(f"HTTP_{name.upper().replace('-', '_')}" for name in (
     "HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request", "HX-Current-URL",
     "Accept-Language", "Cookie"))
+STORE_FINAL = "portal.caching.store_final"  # WSGI environ: set by the stack when its final answer may be kept
 
 
-def _early_key() -> str | None:
-    """The key of this request's early answer, or None when it must not be answered early. Read from the WSGI
-    environ directly (this runs on every visitor's request); the raw Accept-Language stands for the language it
-    picks, the raw Cookie header for every cookie the answer may depend on."""
-    environ = request.environ
+def _answer_key(environ: dict, config, version: str, *, encoding: bool) -> str | None:
+    """The key of this request's kept answer, or None when it must not be answered early. Read from the WSGI
+    environ directly (this runs on every visitor's request)."""
     if environ["REQUEST_METHOD"] not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in environ:
         return None
     cookies = environ.get("HTTP_COOKIE", "")
     if cookies:
-        config = current_app.config
-        if config["SESSION_COOKIE_NAME"] in request.cookies \
-                or config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies:
+        names = parse_cookie(cookies)
+        if config["SESSION_COOKIE_NAME"] in names or config.get("REMEMBER_COOKIE_NAME", "remember_token") in names:
             return None
-    version = content_version()
-    if version is None:
-        return None
     varying = "|".join(environ.get(name, "") for name in EARLY_HEADERS)
+    if encoding:
+        varying += "|" + environ.get("HTTP_ACCEPT_ENCODING", "")
     # Scheme and host too: HSTS is sent over HTTPS only, and absolute links may name the host asked for.
-    return (f"answer:{version}:{environ.get('wsgi.url_scheme', '')}://{environ.get('HTTP_HOST', '')}"
-            f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}:{varying}")
+    # The second tier's key holds the content version; the first tier's entry holds it instead, so that one read
+    # fetches both the current version and the entry.
+    return (f"{'final' if encoding else 'answer'}:{version}:{environ.get('wsgi.url_scheme', '')}://"
+            f"{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+            f":{varying}")
+
+
+class EarlyAnswers:
+    """The first tier: a WSGI layer in front of the app (inside it, WhiteNoise serves static files).
+
+    A visitor's GET or HEAD whose final answer is kept gets it from here. Otherwise the app runs, and when its last
+    after_request step says the answer may be shared (it sets STORE_FINAL in the environ), the bytes that left are
+    kept for at most as long as the page they hold may be (page_deadline) and PAGE_TTL."""
+
+    def __init__(self, wsgi_app, app: Flask) -> None:
+        self.wsgi_app = wsgi_app
+        self.app = app
+        self.static_prefix = f"{app.static_url_path}/"
+
+    def __call__(self, environ: dict, start_response):
+        if environ.get("PATH_INFO", "").startswith(self.static_prefix):
+            return self.wsgi_app(environ, start_response)
+        backend = self.app.extensions["cache"][cache]
+        key = _answer_key(environ, self.app.config, "", encoding=True)  # the version is checked in the entry
+        if key is None:
+            return self.wsgi_app(environ, start_response)
+        try:
+            version, kept = backend.get_many(VERSION_KEY, key)
+        except Exception:  # noqa: BLE001 - no cache: the stack answers, and keeps nothing
+            return self.wsgi_app(environ, start_response)
+        if version is None:
+            return self.wsgi_app(environ, start_response)
+        if kept is not None and kept[0] == version and kept[1] > time.time():
+            _version, _deadline, status, headers, body = kept
+            start_response(status, headers)
+            return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
+        answered: list = []
+
+        def remember(status, headers, exc_info=None):
+            answered[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        body_iter = self.wsgi_app(environ, remember)
+        deadline = environ.get(STORE_FINAL)
+        if (deadline is None or environ["REQUEST_METHOD"] != "GET" or not answered
+                or not answered[0].startswith("200 ")
+                or any(name.lower() == "set-cookie" for name, _value in answered[1])):
+            return body_iter
+        try:  # the stack said the body is not streamed (_keep_for_early_serving)
+            body = b"".join(body_iter)
+        finally:
+            if hasattr(body_iter, "close"):
+                body_iter.close()
+        timeout = int(deadline - time.time())
+        if timeout >= 1:
+            try:
+                backend.set(key, (version, deadline, answered[0], answered[1], body),
+                            timeout=min(timeout, PAGE_TTL))
+            except Exception:  # noqa: BLE001
+                pass
+        return [body]
 
 
 def serve_early():
-    """First before_request function: the kept answer for this visitor's request, if there is one."""
+    """The second tier, first before_request function: the answer kept before compression, if there is one."""
     if request.endpoint not in current_app.extensions["portal_shared_endpoints"]:
         return None
-    key = _early_key()
+    version = content_version()
+    if version is None:
+        return None
+    key = _answer_key(request.environ, current_app.config, version, encoding=False)
     if key is None:
         return None
     g.early_key = key
@@ -211,24 +278,28 @@ def serve_early():
         return None
     if kept is None:
         return None
-    body, headers = kept
+    body, headers, g.page_deadline = kept
     g.served_early = True
     return Response(body, 200, headers=headers)
 
 
 def _keep_for_early_serving(response: Response) -> None:
-    key = g.get("early_key")
-    if (key is None or g.get("served_early") or not g.get("shared_page") or request.method != "GET"
+    if (request.method != "GET" or not (g.get("shared_page") or g.get("served_early"))
             or response.status_code != 200 or response.is_streamed or session.modified
-            or "Set-Cookie" in response.headers or "Content-Encoding" in response.headers
+            or "Set-Cookie" in response.headers
             or not response.headers.get("Cache-Control", "").startswith("public")):
         return
-    timeout = int(g.get("page_deadline", 0) - time.time())
+    deadline = g.get("page_deadline", 0)
+    timeout = int(deadline - time.time())
     if timeout < 1:
+        return
+    request.environ[STORE_FINAL] = deadline  # the first tier keeps the answer as it leaves, compressed or not
+    key = g.get("early_key")
+    if key is None or g.get("served_early") or "Content-Encoding" in response.headers:
         return
     headers = [(name, value) for name, value in response.headers.items() if name != "Content-Length"]
     try:
-        cache.set(key, (response.get_data(), headers), timeout=min(timeout, PAGE_TTL))
+        cache.set(key, (response.get_data(), headers, deadline), timeout=min(timeout, PAGE_TTL))
     except Exception:  # noqa: BLE001
         pass
 
@@ -290,3 +361,4 @@ def init_app(app: Flask) -> None:
     app.after_request(_cache_control)
     # First of all before_request functions, so that an early answer skips the limiter, Flask-WTF and Flask-Login.
     app.before_request_funcs.setdefault(None, []).insert(0, serve_early)
+    app.wsgi_app = EarlyAnswers(app.wsgi_app, app)

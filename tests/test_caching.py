@@ -265,3 +265,45 @@ def test_an_early_answer_over_http_never_carries_the_https_only_header(app):
     app.test_client().get("https://portal.example/en/faq")  # kept, with Strict-Transport-Security
     plain = app.test_client().get("http://portal.example/en/faq")
     assert plain.status_code == 200 and "Strict-Transport-Security" not in plain.headers
+
+
+def test_a_kept_final_answer_is_given_before_flask_starts_byte_for_byte(app, make_session, monkeypatch):
+    """The first tier (EarlyAnswers): the same visitor request again is answered with the very bytes the stack sent,
+    compressed as that request asked, without a request context; HEAD gets the same headers and no body."""
+    make_session()
+    requests = {"plain": {"Accept-Language": "en"}, "gzip": {"Accept-Language": "en", "Accept-Encoding": "gzip"},
+                "br": {"Accept-Language": "en", "Accept-Encoding": "br"}}
+    first = {name: app.test_client().get("/en/sessions", headers=headers) for name, headers in requests.items()}
+    contexts: list[str] = []
+    real_context = app.request_context
+    monkeypatch.setattr(app, "request_context", lambda environ: contexts.append(environ["PATH_INFO"])
+                        or real_context(environ))
+    for name, headers in requests.items():
+        again = app.test_client().get("/en/sessions", headers=headers)
+        assert again.status_code == 200
+        assert again.get_data() == first[name].get_data(), name
+        assert list(again.headers) == list(first[name].headers), name
+        assert again.headers.get("Content-Encoding") == {"plain": None, "gzip": "gzip", "br": "br"}[name]
+    head = app.test_client().head("/en/sessions", headers=requests["gzip"])
+    assert head.get_data() == b"" and head.headers["Content-Length"] == first["gzip"].headers["Content-Length"]
+    assert contexts == []  # not one of them reached Flask
+    member = app.test_client()
+    member.set_cookie("session", "anything")  # a session cookie always goes the long way
+    member.get("/en/sessions", headers=requests["plain"])
+    assert contexts == ["/en/sessions"]
+
+
+def test_a_kept_final_answer_is_never_given_after_a_change(app, make_session, db, monkeypatch):
+    session = make_session(title_en="Kept before")
+    visitor = app.test_client()
+
+    def listing() -> str:
+        return gzip.decompress(visitor.get("/en/sessions", headers={"Accept-Encoding": "gzip"}).get_data()).decode()
+
+    assert "Kept before" in listing()
+    assert "Kept before" in listing()  # now kept by the first tier
+    session.title_en = "Changed after"
+    db.add(session)
+    db.commit()
+    html = listing()
+    assert "Changed after" in html and "Kept before" not in html
