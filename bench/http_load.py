@@ -31,6 +31,8 @@ from portal.config import ROOT
 
 BIN = Path(sys.executable).parent
 SESSIONS = 1000
+STORIES = 500
+MEMBER = ("bench.member@example.org", "a long bench passphrase, never used elsewhere")
 
 
 @dataclass
@@ -53,6 +55,7 @@ TARGETS = [
     Target("/en/sessions/1", "portal", "/en/sessions/1"),
     Target("/en/", "portal", "/en/"),
     Target("/en/help", "portal", "/en/help"),
+    Target(f"/en/gratitude (member, {STORIES} stories)", "portal", "/en/gratitude"),
     Target("peer: blog index, 20 posts (flaskr's shape)", "blog", "/"),
     Target("peer: /contacts (contact app's shape)", "contacts", "/contacts"),
 ]
@@ -90,9 +93,50 @@ def _prepare_portal(workdir: Path) -> dict[str, str]:
                 description_fr="À propos de cette séance. " * 10, format="peer_support", topics=["stress"],
                 language="en", moderator="Dr. Bench", starts_at=starts, ends_at=starts + timedelta(hours=1),
                 zoom_url="https://zoom.example.invalid/j/1"))
+        _add_stories(now)
         db.session.commit()
         db.dispose()
     return env
+
+
+def _add_stories(now) -> None:
+    """STORIES approved gratitude stories by 50 members, and the verified member the bench signs in as."""
+    from portal.accounts.models import User
+    from portal.accounts.passwords import hash_password
+    from portal.extensions import db
+    from portal.gratitude.models import GratitudePost
+
+    authors = [User(email=f"author{i}@example.org", password_hash="!", first_name=f"Author{i}", last_name="Bench",
+                    cma_id=str(30_000_000 + i), category="resident", province="ON", email_verified_at=now)
+               for i in range(50)]
+    member = User(email=MEMBER[0], password_hash=hash_password(MEMBER[1]), first_name="Bench", last_name="Member",
+                  cma_id="39999999", category="resident", province="ON", email_verified_at=now)
+    db.session.add_all([*authors, member])
+    db.session.flush()
+    for n in range(STORIES):
+        written = now - timedelta(hours=n + 1)
+        db.session.add(GratitudePost(
+            author_id=authors[n % len(authors)].id, body=f"Story {n}. Thank you to the night team. " * 6,
+            display="anonymous" if n % 3 == 0 else "first_name", lang="en", status="approved",
+            appreciation_count=n % 7, created_at=written, approved_at=written))
+
+
+def sign_in(port: int) -> str:
+    """Sign the bench member in through the real form; returns the Cookie header a signed-in browser sends."""
+    import http.cookiejar
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login = f"http://127.0.0.1:{port}/en/account/login"
+    page = opener.open(login, timeout=10).read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
+    form = {"email": MEMBER[0], "password": MEMBER[1], "csrf_token": token.group(1) or token.group(2)}
+    opener.open(urllib.request.Request(login, data=urllib.parse.urlencode(form).encode()), timeout=10).read()
+    feed = opener.open(f"http://127.0.0.1:{port}/en/gratitude", timeout=10)
+    if feed.url.rstrip("/").endswith("/login") or "Sign out" not in feed.read().decode():
+        raise RuntimeError("the bench member could not sign in")
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
 def _serve(app_path: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:
@@ -152,6 +196,10 @@ def main() -> None:
         try:
             for name, (app_path, env) in apps.items():
                 servers[name] = _serve(app_path, env, workdir / f"{name}.log")
+            member_cookie = sign_in(servers["portal"][1])
+            for target in TARGETS:
+                if target.path == "/en/gratitude":
+                    target.headers["Cookie"] = member_cookie
             for round_number in range(1, rounds + 1):
                 for target in TARGETS:
                     rps, p99 = load(f"http://127.0.0.1:{servers[target.server][1]}{target.path}", target.headers,

@@ -30,9 +30,11 @@ def support_for(province: str | None) -> SupportNow:
 def template_helpers() -> dict:
     """What the gratitude templates use to show the programs (the directory's own wording rules)."""
     import portal.directory.display as display
+    from portal.gratitude.cards import story_cards
     from portal.gratitude.models import REPORT_REASONS
     from portal.i18n import current_lang
 
     return {"program_name": lambda service: display.service_name(service, current_lang()),
             "phone_link": display.phone_link, "phone_label": display.phone_label,
-            "website_label": display.website_label, "REPORT_REASONS": REPORT_REASONS}
+            "website_label": display.website_label, "REPORT_REASONS": REPORT_REASONS,
+            "story_cards": story_cards}

@@ -147,3 +147,45 @@ def test_the_feed_costs_the_same_queries_at_20_and_500_stories(
 def selects(statements: list[str]) -> list[str]:
     """The queries themselves, without the transaction's BEGIN."""
     return [statement for statement in statements if statement.strip().upper() != "BEGIN"]
+
+
+def test_cards_kept_for_the_feed_never_mix_members_state_or_tokens(app, make_user, make_post):
+    """Story cards are kept and shared (portal.gratitude.cards), but only between members who see a story the same
+    way: each member sees their own appreciations, reports and stories, and every form on their page carries their
+    own browser's CSRF token, which works; the other member's never appears."""
+    from tests.signin import sign_in_client
+
+    mia, noah = make_user(first_name="Mia"), make_user(first_name="Noah")
+    loved, reported, by_noah = make_post(), make_post(), make_post(author=noah)
+    browsers = {}
+    for user in (mia, noah):
+        browsers[user.first_name] = app.test_client()
+        sign_in_client(app, browsers[user.first_name], user.id)
+
+    def feed(name: str) -> tuple[str, set[str]]:
+        html = browsers[name].get("/en/gratitude").get_data(as_text=True)
+        return html, set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+
+    feed("Mia"), feed("Noah")  # both pages rendered once: every card is kept now
+    mia_page, _tokens = feed("Mia")
+    token = re.search(r'name="csrf-token" content="([^"]+)"', mia_page).group(1)
+    assert browsers["Mia"].post(f"/en/gratitude/{loved.id}/appreciate", data={"csrf_token": token},
+                                headers=HTMX).status_code == 200
+    assert browsers["Mia"].post(f"/en/gratitude/{reported.id}/report", data={"csrf_token": token, "reason": "spam"},
+                                headers=HTMX).status_code == 200
+    for _ in range(2):  # the second time, every card comes from the cache
+        mia_page, mia_tokens = feed("Mia")
+        noah_page, noah_tokens = feed("Noah")
+        mia_card = re.search(rf'<form class="appreciate[^>]*id="appreciate-{loved.id}".*?</form>', mia_page, re.S)
+        noah_card = re.search(rf'<form class="appreciate[^>]*id="appreciate-{loved.id}".*?</form>', noah_page, re.S)
+        assert 'aria-pressed="true"' in mia_card.group(0) and "1 appreciation<" in mia_card.group(0)
+        assert 'aria-pressed="false"' in noah_card.group(0) and "1 appreciation<" in noah_card.group(0)
+        assert "You reported this story" in mia_page and "You reported this story" not in noah_page
+        assert noah_page.count("Withdraw my story") == 1 and "Withdraw my story" not in mia_page
+        assert len(mia_tokens) == 1 and len(noah_tokens) == 1 and mia_tokens != noah_tokens
+        assert "\x00" not in mia_page + noah_page
+    # Noah's page's token (taken from a kept card) works for Noah's browser.
+    noah_token = noah_tokens.pop()
+    assert browsers["Noah"].post(f"/en/gratitude/{loved.id}/appreciate", data={"csrf_token": noah_token},
+                                 headers=HTMX).status_code == 200
+    assert ids_in(noah_page)[:1] == [by_noah.id]
