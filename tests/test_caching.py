@@ -307,3 +307,55 @@ def test_a_kept_final_answer_is_never_given_after_a_change(app, make_session, db
     db.commit()
     html = listing()
     assert "Changed after" in html and "Kept before" not in html
+
+
+@pytest.mark.services
+def test_two_web_instances_sharing_redis_never_answer_early_after_the_other_one_changed_something(
+        tmp_path, redis_url, monkeypatch):
+    """Production shape: two web instances, one database, one Redis (RedisCache). An answer kept by the first
+    instance is given before Flask, until the second instance commits a change: from then on the first one renders
+    afresh, because both read the content version from Redis."""
+    from sqlmodel import SQLModel
+
+    from portal import create_app
+    from portal.config import TestConfig
+    from portal.extensions import db as portal_db
+    from portal.sessions.models import SupportSession
+
+    instances = []
+    for name in ("a", "b"):
+        config = TestConfig(tmp_path / name)
+        config.DATABASE_URL, config.REDIS_URL = f"sqlite:///{tmp_path / 'shared.db'}", redis_url
+        instances.append(create_app(config))
+    first, second = instances
+    assert type(first.extensions["cache"][next(iter(first.extensions["cache"]))]).__name__ == "RedisCache"
+    with second.app_context():
+        SQLModel.metadata.create_all(portal_db.engine)
+        starts = in_days(7)
+        row = SupportSession(title_en="Kept by instance a", title_fr="Séance", description_en="About.",
+                             description_fr="À propos.", format="peer_support", language="en", moderator="Dr. Test",
+                             capacity=30, zoom_url="https://zoom.example.invalid/j/1", topics=["stress"],
+                             starts_at=starts, ends_at=starts + timedelta(hours=1))
+        portal_db.session.add(row)
+        portal_db.session.commit()
+        row_id = row.id
+    try:
+        assert "Kept by instance a" in first.test_client().get("/en/sessions").get_data(as_text=True)
+        contexts: list[str] = []
+        real_context = first.request_context
+        monkeypatch.setattr(first, "request_context", lambda environ: contexts.append(environ["PATH_INFO"])
+                            or real_context(environ))
+        assert "Kept by instance a" in first.test_client().get("/en/sessions").get_data(as_text=True)
+        assert contexts == []  # answered from Redis, before Flask
+        with second.app_context():
+            changed = portal_db.session.get(SupportSession, row_id)
+            changed.title_en = "Changed by instance b"
+            portal_db.session.add(changed)
+            portal_db.session.commit()
+        html = first.test_client().get("/en/sessions").get_data(as_text=True)
+        assert "Changed by instance b" in html and "Kept by instance a" not in html
+        assert contexts == ["/en/sessions"]
+    finally:
+        for instance in instances:
+            with instance.app_context():
+                portal_db.dispose()
