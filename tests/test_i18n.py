@@ -199,3 +199,14 @@ def test_the_worker_composes_one_email_after_another_each_in_its_language(app, d
         assert said.startswith(SUBJECTS[lang] + " / ")
         assert ("Pour confirmer votre adresse courriel" in said) == (lang == "fr")
         assert render_template_string(PROBE) == SAID["en"] and str(PROVINCES["QC"]) == "Quebec"
+
+
+def test_pgettext_npgettext_and_trans_blocks_work_in_templates(app):
+    """pgettext and npgettext (no string of ours has a context yet, so the English comes back, formatted)."""
+    with app.test_request_context("/fr/"):
+        app.preprocess_request()
+        said = render_template_string('{{ pgettext("menu", "Moderator") }}|'
+                                      '{{ npgettext("menu", "%(num)d place left", "%(num)d places left", 3) }}|'
+                                      '{% trans count=2 %}{{ count }} place left{% pluralize %}{{ count }} places '
+                                      'left{% endtrans %}|{{ _("Moderator") }}')
+    assert said == "Moderator|3 places left|2 places left|Animation"
