@@ -73,7 +73,6 @@ def _prepare_portal(workdir: Path) -> dict[str, str]:
     from portal import create_app
     from portal.config import TestConfig
     from portal.extensions import db, utcnow
-    from portal.sessions.models import SupportSession
 
     env = {"DATABASE_URL": f"sqlite:///{workdir / 'portal.db'}", "SECRET_KEY": "bench-secret-key",
            "PORTAL_INSTANCE_DIR": str(workdir / "instance"), "PORTAL_EMBEDDED_WORKER": "0",
@@ -85,15 +84,8 @@ def _prepare_portal(workdir: Path) -> dict[str, str]:
     if result.exit_code != 0:
         raise RuntimeError(result.output)
     with app.app_context():
-        now = utcnow()
-        for n in range(SESSIONS):
-            starts = now + timedelta(days=1, hours=n * 3)
-            db.session.add(SupportSession(
-                title_en=f"Session {n}", title_fr=f"Séance {n}", description_en="About this session. " * 10,
-                description_fr="À propos de cette séance. " * 10, format="peer_support", topics=["stress"],
-                language="en", moderator="Dr. Bench", starts_at=starts, ends_at=starts + timedelta(hours=1),
-                zoom_url="https://zoom.example.invalid/j/1"))
-        _add_stories(now)
+        db.session.add_all(upcoming_sessions(SESSIONS))
+        _add_stories(utcnow())
         db.session.commit()
         db.dispose()
     return env
@@ -103,7 +95,7 @@ def _add_stories(now) -> None:
     """STORIES approved gratitude stories by 50 members, and the verified member the bench signs in as."""
     from portal.accounts.models import User
     from portal.accounts.passwords import hash_password
-    from portal.extensions import db
+    from portal.extensions import db, utcnow
     from portal.gratitude.models import GratitudePost
 
     authors = [User(email=f"author{i}@example.org", password_hash="!", first_name=f"Author{i}", last_name="Bench",
@@ -137,6 +129,20 @@ def sign_in(port: int) -> str:
     if feed.url.rstrip("/").endswith("/login") or "Sign out" not in feed.read().decode():
         raise RuntimeError("the bench member could not sign in")
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def upcoming_sessions(count: int) -> list:
+    """`count` published sessions, one every three hours from tomorrow (the portal side of every bench)."""
+    from portal.extensions import utcnow
+    from portal.sessions.models import SupportSession
+
+    now = utcnow()
+    return [SupportSession(
+        title_en=f"Session {n}", title_fr=f"Séance {n}", description_en="About this session. " * 10,
+        description_fr="À propos de cette séance. " * 10, format="peer_support", topics=["stress"], language="en",
+        moderator="Dr. Bench", starts_at=now + timedelta(days=1, hours=n * 3),
+        ends_at=now + timedelta(days=1, hours=n * 3 + 1), zoom_url="https://zoom.example.invalid/j/1")
+        for n in range(count)]
 
 
 def _serve(app_path: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen, int]:

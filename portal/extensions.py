@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -19,7 +18,9 @@ from sqlalchemy.engine import Engine, create_engine
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
-babel = Babel()
+from portal.i18n import PortalBabel
+
+babel = PortalBabel()
 csrf = CSRFProtect()
 htmx = HTMX()
 login_manager = LoginManager()

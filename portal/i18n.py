@@ -1,13 +1,30 @@
-"""Languages: the /en and /fr prefix, locale selection, bilingual fields, and the date and time filters (which
-format with portal.times in the page's language)."""
+"""Languages: the /en and /fr prefix, locale selection, the message catalog, bilingual fields, and the date and
+time filters (which format with portal.times in the page's language).
+
+The catalog is found once per app context, not once per `_()`. Flask-Babel 4's `Domain.get_translations()`
+looks up its context, the locale and its catalog cache on every call (three context lookups a string, ~170 strings
+on a member's listing). `CatalogOncePerContext` keeps the catalog it found in `babel_translations` on Flask-Babel's
+context, the attribute that Flask-Babel's `force_locale()` already empties and restores on the way out and that
+`refresh()` drops (its own lookup no longer reads it), so an email composed in French inside an English request,
+or several languages one after another in a worker's context, still gets its own language. Python code keeps
+importing `gettext`, `ngettext`, `lazy_gettext` from flask_babel: they reach this domain. Templates go further:
+`render_template` hands them the catalog once (a context processor, run inside any `force_locale`) and their
+`_()`, `ngettext()`, `pgettext()` and `{% trans %}` read it from the template's own context, with no Flask context
+lookup; a macro imported without context, or a template rendered outside render_template, asks the domain.
+"""
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+import flask_babel
+from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, get_translations, lazy_gettext as _l
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
+from werkzeug.utils import cached_property
 
 import portal.times as times
 from portal.times import BABEL_LOCALES, EASTERN
@@ -31,6 +48,71 @@ PROVINCES = {
     "SK": _l("Saskatchewan"),
     "YT": _l("Yukon"),
 }
+
+
+class CatalogOncePerContext(flask_babel.Domain):
+    """The app's message domain, whose catalog is looked up once per app context (and once more inside each
+    `force_locale`) and kept on Flask-Babel's context as `babel_translations`."""
+
+    def get_translations(self) -> NullTranslations:
+        """The catalog of the current locale: the one kept on the context, else found and kept."""
+        # Flask-Babel's own accessor for its per-app-context namespace (None outside an app context).
+        context = flask_babel._get_current_context()
+        if context is None:
+            return super().get_translations()
+        catalog = getattr(context, "babel_translations", None)
+        if catalog is None:
+            catalog = context.babel_translations = super().get_translations()
+        return catalog
+
+
+class PortalBabel(flask_babel.Babel):
+    """Flask-Babel with the catalog found once per app context (CatalogOncePerContext) and handed to templates
+    once per render."""
+
+    @cached_property
+    def domain_instance(self) -> CatalogOncePerContext:
+        """The default domain (flask_babel.get_domain() returns it)."""
+        return CatalogOncePerContext(domain=self.domain)
+
+    def init_app(self, app: Flask, *args, **kwargs) -> None:
+        """Flask-Babel's set-up, then the template side: the catalog in each template context, read by the
+        gettext callables Jinja's i18n extension calls."""
+        super().init_app(app, *args, **kwargs)
+        app.context_processor(lambda: {TEMPLATE_CATALOG: get_translations()})
+        app.jinja_env.install_gettext_callables(gettext=_template_gettext, ngettext=_template_ngettext,
+                                                pgettext=_template_pgettext, npgettext=_template_npgettext,
+                                                newstyle=True)
+
+
+TEMPLATE_CATALOG = "babel_catalog"
+
+
+def _catalog_of(context: Context) -> NullTranslations:
+    """The catalog render_template put in this template's context, else the current one (a macro imported
+    without context, a template rendered outside render_template)."""
+    catalog = context.get(TEMPLATE_CATALOG)
+    return catalog if catalog is not None else get_translations()
+
+
+@pass_context
+def _template_gettext(context: Context, string: str) -> str:
+    return _catalog_of(context).ugettext(string)
+
+
+@pass_context
+def _template_ngettext(context: Context, singular: str, plural: str, num: int) -> str:
+    return _catalog_of(context).ungettext(singular, plural, num)
+
+
+@pass_context
+def _template_pgettext(context: Context, msgctxt: str, string: str) -> str:
+    return _catalog_of(context).upgettext(msgctxt, string)
+
+
+@pass_context
+def _template_npgettext(context: Context, msgctxt: str, singular: str, plural: str, num: int) -> str:
+    return _catalog_of(context).unpgettext(msgctxt, singular, plural, num)
 
 
 class LangConverter(BaseConverter):

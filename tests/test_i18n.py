@@ -5,13 +5,22 @@ import subprocess
 import sys
 from datetime import datetime, timezone
 
+import flask_babel
 import pytest
 from babel.messages.pofile import read_po
+from flask import render_template_string
+from flask_babel import gettext
 
+from portal.accounts.emails import VERIFY_EMAIL
 from portal.cli import EXTRACT_ARGS
 from portal.config import ROOT
-from portal.i18n import format_session_time
+from portal.extensions import db as portal_db
+from portal.i18n import PROVINCES, current_lang, format_session_time
+from portal.notifications.compose import compose
+from portal.notifications.models import Notification
+from portal.notifications.services import notify
 from portal.times import zone_for
+from tests.when import in_days
 
 PAGES = ["/", "/sessions", "/faq", "/help"]
 
@@ -110,3 +119,94 @@ def test_catalog_covers_every_string_in_the_code(tmp_path):
         known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle, locale="fr") if m.id}
     assert extracted - known == set()
 
+
+
+@pytest.fixture
+def catalog_lookups(monkeypatch):
+    """Counts Flask-Babel's own catalog lookups (locale, then its catalog cache), the work done once per request."""
+    lookups: list[str] = []
+    real = flask_babel.Domain.get_translations
+
+    def counting(domain):
+        lookups.append(str(flask_babel.get_locale()))
+        return real(domain)
+
+    monkeypatch.setattr(flask_babel.Domain, "get_translations", counting)
+    return lookups
+
+
+@pytest.mark.parametrize(("lang", "translated"), [("en", "Moderator"), ("fr", "Animation")])
+def test_a_members_listing_looks_its_catalog_up_once_however_many_strings_it_shows(
+        client, login, make_user, make_session, catalog_lookups, lang, translated):
+    login(make_user(locale=lang))
+    per_page = []
+    for cards in (1, 20):  # ~20 strings, then ~170 (each card has its own labels)
+        while len(per_page) < cards:
+            per_page.append(make_session(starts_at=in_days(2 + len(per_page))))
+        catalog_lookups.clear()
+        html = client.get(f"/{lang}/sessions").get_data(as_text=True)
+        assert html.count('class="session-card"') == cards and html.count(translated) >= cards
+        assert catalog_lookups == [f"{lang}_CA"], f"{cards} cards: {len(catalog_lookups)} lookups"
+
+
+PROBE = '{{ _("Moderator") }}|{{ ngettext("%(num)d place left", "%(num)d places left", 2) }}|{{ PROVINCES["QC"] }}'
+SAID = {"en": "Moderator|2 places left|Quebec", "fr": "Animation|2 places restantes|Québec"}
+SUBJECTS = {"en": "Confirm your email address", "fr": "Confirmez votre adresse courriel"}
+
+
+def _verify_emails(db, make_user) -> dict[str, int]:
+    """An unverified member in each language, with their confirmation email queued: {lang: notification id}."""
+    ids = {}
+    for lang in ("en", "fr"):
+        user = make_user(locale=lang, email_verified_at=None)
+        ids[lang] = notify(db, kind=VERIFY_EMAIL, recipient_email=user.email, user_id=user.id, locale=lang,
+                           dedupe_key=f"verify:{user.id}").id
+    db.commit()
+    return ids
+
+
+def _said(message) -> str:
+    return f"{message['Subject']} / {message.get_body(('html',)).get_content()}"
+
+
+def test_an_email_composed_amid_a_page_in_the_other_language_keeps_each_language(app, client, db, make_user):
+    """The catalog a request keeps is set aside while an email is composed in the recipient's language, and
+    given back afterwards: templates, ngettext, lazy strings and Python gettext alike."""
+    emails = _verify_emails(db, make_user)
+
+    @app.get("/<lang:lang>/probe")
+    def probe():
+        session = portal_db.session
+        before = render_template_string(PROBE) + "|" + gettext("Format")
+        other = "en" if current_lang() == "fr" else "fr"
+        email = _said(compose(session.get(Notification, emails[other]), session))
+        after = render_template_string(PROBE) + "|" + str(PROVINCES["ON"])
+        return {"before": before, "email": email, "after": after}
+
+    for lang, other in (("en", "fr"), ("fr", "en")):
+        said = client.get(f"/{lang}/probe").get_json()
+        assert said["before"] == SAID[lang] + "|Format"
+        assert said["email"].startswith(SUBJECTS[other] + " / ")
+        assert ("Pour confirmer votre adresse courriel" in said["email"]) == (other == "fr")
+        assert said["after"] == SAID[lang] + "|Ontario"
+
+
+def test_the_worker_composes_one_email_after_another_each_in_its_language(app, db, make_user):
+    """One app context, no request (the worker): each email in its recipient's language, English around them."""
+    emails = _verify_emails(db, make_user)
+    for lang in ("fr", "en", "fr", "en"):
+        said = _said(compose(db.get(Notification, emails[lang]), db))
+        assert said.startswith(SUBJECTS[lang] + " / ")
+        assert ("Pour confirmer votre adresse courriel" in said) == (lang == "fr")
+        assert render_template_string(PROBE) == SAID["en"] and str(PROVINCES["QC"]) == "Quebec"
+
+
+def test_pgettext_npgettext_and_trans_blocks_work_in_templates(app):
+    """pgettext and npgettext (no string of ours has a context yet, so the English comes back, formatted)."""
+    with app.test_request_context("/fr/"):
+        app.preprocess_request()
+        said = render_template_string('{{ pgettext("menu", "Moderator") }}|'
+                                      '{{ npgettext("menu", "%(num)d place left", "%(num)d places left", 3) }}|'
+                                      '{% trans count=2 %}{{ count }} place left{% pluralize %}{{ count }} places '
+                                      'left{% endtrans %}|{{ _("Moderator") }}')
+    assert said == "Moderator|3 places left|2 places left|Animation"

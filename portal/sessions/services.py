@@ -5,10 +5,12 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_
+from sqlalchemy import Integer, String, bindparam, func, or_
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from portal.extensions import utcnow
 from portal.sessions.models import DELIVERY_LANGUAGES, FORMATS, TOPICS, SupportSession
@@ -107,36 +109,84 @@ def _day_start(day: date) -> datetime:
     return eastern_instant(day, time.min)
 
 
-def list_upcoming(db: Session, *, filters: ListingFilters, per_page: int, now: datetime | None = None) -> Listing:
-    """Upcoming sessions matching the filters, soonest first: two queries whatever the page size."""
-    now = now or utcnow()
-    conditions = [SupportSession.starts_at > now, SupportSession.status != "draft"]
-    if filters.format:
-        conditions.append(SupportSession.format == filters.format)
-    if filters.topic:
-        conditions.append(has_topic(SupportSession.topics, filters.topic))
-    if filters.language in ("en", "fr"):
-        conditions.append(SupportSession.language.in_((filters.language, "bilingual")))
-    elif filters.language:
-        conditions.append(SupportSession.language == filters.language)
-    if filters.date_from:
-        conditions.append(SupportSession.starts_at >= _day_start(filters.date_from))
-    if filters.date_to:
-        conditions.append(SupportSession.starts_at < _day_start(filters.date_to + timedelta(days=1)))
-    if filters.q:
-        for word in filters.q.split()[:10]:
-            pattern = f"%{escape_like(word)}%"
-            conditions.append(or_(*(column.ilike(pattern, escape="\\") for column in (
-                SupportSession.title_en, SupportSession.title_fr, SupportSession.description_en,
-                SupportSession.description_fr, SupportSession.moderator, SupportSession.moderator_fr))))
+MAX_SEARCH_WORDS = 10
+SEARCHED_COLUMNS = (SupportSession.title_en, SupportSession.title_fr, SupportSession.description_en,
+                    SupportSession.description_fr, SupportSession.moderator, SupportSession.moderator_fr)
 
-    total = db.exec(select(func.count()).select_from(SupportSession).where(*conditions)).one()
+
+@dataclass(frozen=True)
+class ListingShape:
+    """Which filters narrow the list: what changes the listing's SQL, as opposed to the values it binds."""
+
+    format: bool = False
+    topic: bool = False
+    language: str = ""  # "pair": that language or bilingual (en, fr); "one": exactly that one (bilingual)
+    date_from: bool = False
+    date_to: bool = False
+    words: int = 0  # how many words the search has (at most MAX_SEARCH_WORDS)
+
+
+@lru_cache(maxsize=None)  # at most 2 * 2 * 3 * 2 * 2 * 11 shapes, each built once per process
+def listing_statements(shape: ListingShape) -> tuple[SelectOfScalar, SelectOfScalar]:
+    """The count and the page statements for one shape, built once with named bind parameters for every value
+    (now, the filters, offset and limit). A request only binds values: the statement object is the same, so
+    SQLAlchemy reuses its memoized cache key and finds the compiled SQL in the engine's compiled cache, and no
+    expression is constructed per request. Prebuilt shapes rather than `lambda_stmt`: the search adds one
+    condition per word and `has_topic` is our own construct, both plain here, and nothing is analysed per call."""
+    conditions = [SupportSession.starts_at > bindparam("now"), SupportSession.status != "draft"]
+    if shape.format:
+        conditions.append(SupportSession.format == bindparam("format"))
+    if shape.topic:
+        conditions.append(has_topic(SupportSession.topics, bindparam("topic", type_=String)))
+    if shape.language == "pair":
+        conditions.append(SupportSession.language.in_((bindparam("language", type_=String), "bilingual")))
+    elif shape.language == "one":
+        conditions.append(SupportSession.language == bindparam("language"))
+    if shape.date_from:
+        conditions.append(SupportSession.starts_at >= bindparam("date_from"))
+    if shape.date_to:
+        conditions.append(SupportSession.starts_at < bindparam("date_to"))
+    for n in range(shape.words):
+        conditions.append(or_(*(column.ilike(bindparam(f"word{n}"), escape="\\") for column in SEARCHED_COLUMNS)))
+    count = select(func.count()).select_from(SupportSession).where(*conditions)
+    page = (select(SupportSession).where(*conditions).order_by(SupportSession.starts_at, SupportSession.id)
+            .offset(bindparam("offset", type_=Integer)).limit(bindparam("limit", type_=Integer)))
+    return count, page
+
+
+def listing_query(filters: ListingFilters, now: datetime) -> tuple[ListingShape, dict]:
+    """The shape of the listing's SQL for these filters and the values to bind (all but offset and limit)."""
+    values: dict = {"now": now}
+    if filters.format:
+        values["format"] = filters.format
+    if filters.topic:
+        values["topic"] = filters.topic
+    if filters.language:
+        values["language"] = filters.language
+    if filters.date_from:
+        values["date_from"] = _day_start(filters.date_from)
+    if filters.date_to:
+        values["date_to"] = _day_start(filters.date_to + timedelta(days=1))
+    words = filters.q.split()[:MAX_SEARCH_WORDS]
+    values.update({f"word{n}": f"%{escape_like(word)}%" for n, word in enumerate(words)})
+    language = ("pair" if filters.language in ("en", "fr") else "one") if filters.language else ""
+    shape = ListingShape(format=bool(filters.format), topic=bool(filters.topic), language=language,
+                         date_from=filters.date_from is not None, date_to=filters.date_to is not None,
+                         words=len(words))
+    return shape, values
+
+
+def list_upcoming(db: Session, *, filters: ListingFilters, per_page: int, now: datetime | None = None) -> Listing:
+    """Upcoming sessions matching the filters, soonest first: two queries whatever the page size, each a
+    prebuilt statement (listing_statements) given this request's values."""
+    shape, values = listing_query(filters, now or utcnow())
+    count, page = listing_statements(shape)
+    total = db.exec(count, params=values).one()
     pages = max(1, math.ceil(total / per_page))
     if filters.page > pages:
         filters.page = pages
         filters.messages.append(_l("That page does not exist, so the last page is shown."))
-    items = db.exec(select(SupportSession).where(*conditions).order_by(SupportSession.starts_at, SupportSession.id)
-                    .offset((filters.page - 1) * per_page).limit(per_page)).all()
+    items = db.exec(page, params={**values, "offset": (filters.page - 1) * per_page, "limit": per_page}).all()
     return Listing(items=list(items), total=total, page=filters.page, per_page=per_page)
 
 

@@ -1,13 +1,14 @@
 """Finding a topic in a session's JSON array of topics, in SQL, on either database.
 
 `has_topic(SupportSession.topics, "grief")` is a boolean SQL expression: on PostgreSQL the JSONB containment
-operator (`topics @> '["grief"]'`, which a GIN index could serve), on SQLite a look through `json_each`.
+operator (`topics @> '["grief"]'`, which a GIN index could serve), on SQLite a look through `json_each`. The topic
+may also be a named bind parameter (`bindparam("topic")`), for a statement built once and given its value later.
 """
 from __future__ import annotations
 
 from sqlalchemy import Boolean, bindparam
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import BindParameter, ColumnElement, FunctionElement
 
 
 class has_topic(FunctionElement):  # noqa: N801 - used like a SQL function
@@ -17,8 +18,8 @@ class has_topic(FunctionElement):  # noqa: N801 - used like a SQL function
     inherit_cache = True
     name = "has_topic"
 
-    def __init__(self, column: ColumnElement, topic: str) -> None:
-        super().__init__(column, bindparam(None, topic, unique=True))
+    def __init__(self, column: ColumnElement, topic: str | BindParameter) -> None:
+        super().__init__(column, topic if isinstance(topic, BindParameter) else bindparam(None, topic, unique=True))
 
 
 @compiles(has_topic, "postgresql")

@@ -1,10 +1,19 @@
 """The public listing: grouping, filters (good and bad), htmx fragment, pagination, constant query count."""
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta, timezone
 from html import unescape
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine.default import CACHE_HIT
+from sqlalchemy.orm import Session
+from sqlmodel import SQLModel
 
+from portal import create_app
+from portal.extensions import db as portal_db
+from portal.sessions.models import SupportSession
+from portal.sessions.services import ListingFilters, list_upcoming
 from portal.times import EASTERN
 from tests.when import eastern_day, in_days
 
@@ -175,3 +184,91 @@ def test_listing_runs_a_constant_number_of_queries(client, make_session, db, que
     db.commit()
     large = measure()
     assert small == large == 2  # one count, one page of sessions (their places are on the row)
+
+
+def test_each_request_binds_its_values_to_the_same_prebuilt_statements(client, make_session, app, db):
+    """The listing's two statements are built once: requests with other filter values, another page and another
+    instant execute the very same statement objects, and SQLAlchemy finds their compiled SQL in its cache."""
+    app.config["SESSIONS_PER_PAGE"] = 1
+    make_session(starts_at=in_days(2), title_en="Grief talk", title_fr="Grief talk", language="fr", topics=["grief"])
+    make_session(starts_at=in_days(3), title_en="Stress talk", title_fr="Stress talk", language="en", topics=["stress"])
+    make_session(starts_at=in_days(4), title_en="Grief again", title_fr="Grief again", language="bilingual", topics=["grief"])
+    executed, cache = [], []
+
+    def remember(state):
+        if state.is_select:
+            executed.append(state.statement)
+
+    def cache_state(_conn, _cursor, statement, _parameters, context, _many):
+        if "FROM support_session" in statement:
+            cache.append(context.cache_hit is CACHE_HIT)
+
+    event.listen(Session, "do_orm_execute", remember)
+    event.listen(portal_db.engine, "after_cursor_execute", cache_state)
+    try:
+        shown = []
+        for url in ("/en/sessions?language=fr&topic=grief&q=talk", "/fr/sessions?language=en&topic=stress&q=talk",
+                    "/en/sessions?language=en&topic=grief&q=grief&page=2"):
+            executed.clear()
+            cache.clear()
+            html = html_of(client.get(url))
+            shown.append([title for title in ("Grief talk", "Stress talk", "Grief again") if f">{title}</a>" in html])
+            if url.startswith("/en/sessions?language=fr"):
+                statements = list(executed)
+            assert len(executed) == 2 and all(a is b for a, b in zip(executed, statements)), url
+            assert url.startswith("/en/sessions?language=fr") or cache == [True, True], url
+    finally:
+        event.remove(Session, "do_orm_execute", remember)
+        event.remove(portal_db.engine, "after_cursor_execute", cache_state)
+    assert shown == [["Grief talk"], ["Stress talk"], ["Grief again"]]
+
+
+NOW = datetime(2031, 3, 3, 17, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.services)])
+def listing_db(request, app_config):
+    """A session on SQLite or PostgreSQL holding three sessions after NOW (and one before it)."""
+    if request.param == "postgresql":
+        app_config.DATABASE_URL = request.getfixturevalue("postgres_url")
+    application = create_app(app_config)
+    with application.app_context():
+        SQLModel.metadata.create_all(portal_db.engine)
+        session = portal_db.session
+        for title, days, fields in (
+                ("Peer", 1, dict(format="peer_support", language="en", topics=["grief"], moderator="Dr. Isfan")),
+                ("Rounds", 2, dict(format="compassion_rounds", language="fr", topics=["happiness"],
+                                   description_fr="Sur le bonheur, 100% en français")),
+                ("Drop", 3, dict(format="drop_in", language="bilingual", topics=["stress", "grief"])),
+                ("Past", -1, dict(format="drop_in", language="en", topics=["grief"]))):
+            starts = NOW + timedelta(days=days)
+            session.add(SupportSession(title_en=title, title_fr=title, description_en=f"About {title}.",
+                                       description_fr=fields.pop("description_fr", f"À propos de {title}."),
+                                       moderator=fields.pop("moderator", "Dr. Test"), starts_at=starts,
+                                       ends_at=starts + timedelta(hours=1), **fields))
+        session.commit()
+        yield session
+        session.close()
+    with application.app_context():
+        portal_db.dispose()
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    (ListingFilters(), ["Peer", "Rounds", "Drop"]),
+    (ListingFilters(format="drop_in"), ["Drop"]),
+    (ListingFilters(topic="grief"), ["Peer", "Drop"]),
+    (ListingFilters(language="fr"), ["Rounds", "Drop"]),
+    (ListingFilters(language="bilingual"), ["Drop"]),
+    (ListingFilters(date_from=date(2031, 3, 5)), ["Rounds", "Drop"]),
+    (ListingFilters(date_to=date(2031, 3, 4)), ["Peer"]),
+    (ListingFilters(q="bonheur 100%"), ["Rounds"]),
+    (ListingFilters(q="ISFAN about"), ["Peer"]),
+    (ListingFilters(q="ab_ut"), []),  # LIKE wildcards are literal
+    (ListingFilters(topic="grief", language="en", q="about"), ["Peer", "Drop"]),
+    (ListingFilters(page=2), ["Drop"]),
+])
+def test_every_filter_finds_the_same_sessions_on_both_databases(listing_db, filters, expected):
+    per_page = 2 if filters.page == 2 else 20
+    listing = list_upcoming(listing_db, filters=filters, per_page=per_page, now=NOW)
+    assert [item.title_en for item in listing.items] == expected
+    assert listing.total == (3 if filters.page == 2 else len(expected))
