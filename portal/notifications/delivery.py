@@ -24,6 +24,8 @@ once `retry_at` has passed.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 import logging
 import os
 import smtplib
@@ -37,7 +39,7 @@ from urllib.parse import unquote, urlsplit
 
 import dramatiq
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import Connection, or_, update
 from sqlmodel import Session, select
 
 from portal.extensions import db, utcnow
@@ -106,7 +108,31 @@ def _locked(session: Session, notification_id: int) -> Notification | None:
     return session.exec(query).first()
 
 
-def claim(notification_id: int) -> Notification | str:
+@contextmanager
+def _connection(connection: Connection | None) -> Iterator[Connection]:
+    """The given connection, or a pooled one for the duration (one checkout, so one pre-ping)."""
+    if connection is not None:
+        yield connection
+        return
+    with db.engine.connect() as own:
+        yield own
+
+
+@contextmanager
+def _writing(connection: Connection) -> Iterator[Connection]:
+    """A short write transaction on the connection (SQLite: BEGIN IMMEDIATE), committed when the block ends."""
+    connection.execution_options(sqlite_immediate=True)
+    try:
+        with connection.begin():
+            yield connection
+    finally:
+        connection.execution_options(sqlite_immediate=False)
+
+
+_TABLE = Notification.__table__
+
+
+def claim(notification_id: int, connection: Connection | None = None) -> Notification | str:
     """Take the row for sending: the claimed row (detached, as it stands once claimed), or why not ("missing",
     "sent", "skipped", "failed", "not-due", "busy").
 
@@ -114,50 +140,46 @@ def claim(notification_id: int) -> Notification | str:
     returns the row. A second worker claiming the same row at the same moment waits for the first one's short
     transaction, then finds the row held. Only a row that could not be claimed is read again, to say why."""
     now = utcnow()
-    with db.new_session(write=True) as session:
-        claimed = session.scalars(
-            update(Notification)
-            .where(Notification.id == notification_id, Notification.status == "pending",
-                   Notification.due_at <= now,
-                   or_(Notification.claimed_until.is_(None), Notification.claimed_until <= now))
+    with _connection(connection) as connection, _writing(connection):
+        claimed = connection.execute(
+            update(_TABLE)
+            .where(_TABLE.c.id == notification_id, _TABLE.c.status == "pending", _TABLE.c.due_at <= now,
+                   or_(_TABLE.c.claimed_until.is_(None), _TABLE.c.claimed_until <= now))
             .values(claimed_until=now + lease())
-            .returning(Notification),
-            execution_options={"synchronize_session": False}).first()
+            .returning(*_TABLE.c)).first()
         if claimed is not None:
-            session.commit()
-            return claimed
-        row = session.execute(select(Notification.status, Notification.due_at)
-                              .where(Notification.id == notification_id)).first()
-        if row is None:
-            return "missing"
-        if row.status != "pending":
-            return row.status
-        return "not-due" if row.due_at > now else "busy"
+            return Notification(**claimed._mapping)
+        row = connection.execute(select(_TABLE.c.status, _TABLE.c.due_at).where(_TABLE.c.id == notification_id)
+                                 ).first()
+    if row is None:
+        return "missing"
+    if row.status != "pending":
+        return row.status
+    return "not-due" if row.due_at > now else "busy"
 
 
-def _finish(notification: Notification, status: str) -> None:
+def _finish(notification: Notification, status: str, connection: Connection | None = None) -> None:
     """Mark the row sent or skipped and release the lease: one UPDATE, unless its kind has an after-delivery
     callback, which is given the locked row in the same transaction."""
-    with db.new_session(write=True) as session:
-        after_delivery = after_delivery_for(notification.kind)
+    after_delivery = after_delivery_for(notification.kind)
+    with _connection(connection) as connection, _writing(connection):
         if after_delivery is None:
-            session.execute(update(Notification).where(Notification.id == notification.id).values(
+            connection.execute(update(_TABLE).where(_TABLE.c.id == notification.id).values(
                 status=status, claimed_until=None, retry_at=None,
-                sent_at=utcnow() if status == "sent" else Notification.sent_at),
-                execution_options={"synchronize_session": False})
-            session.commit()
+                sent_at=utcnow() if status == "sent" else _TABLE.c.sent_at))
             return
-        locked = _locked(session, notification.id)
-        if locked is None:
-            return
-        locked.status = status
-        locked.claimed_until = None
-        locked.retry_at = None
-        if status == "sent":
-            locked.sent_at = utcnow()
-        after_delivery(locked)
-        session.add(locked)
-        session.commit()
+        with Session(connection, expire_on_commit=False) as session:  # joins the transaction above
+            locked = _locked(session, notification.id)
+            if locked is None:
+                return
+            locked.status = status
+            locked.claimed_until = None
+            locked.retry_at = None
+            if status == "sent":
+                locked.sent_at = utcnow()
+            after_delivery(locked)
+            session.add(locked)
+            session.flush()
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -208,25 +230,29 @@ def _log_failure(notification_id: int, failure: Failure, exc: BaseException) -> 
 
 
 def deliver(notification_id: int) -> str:
-    """Send one outbox row at most once (see the module docstring); returns what happened."""
-    notification = claim(notification_id)
-    if isinstance(notification, str):
-        return notification
-    try:
-        with db.new_session() as session:
-            message = compose(notification, session)
+    """Send one outbox row at most once (see the module docstring); returns what happened.
+
+    One pooled connection serves the claim, the builder's reads and the mark (one checkout, one pre-ping); no
+    transaction is open on it while the email is sent."""
+    with db.engine.connect() as connection:
+        notification = claim(notification_id, connection)
+        if isinstance(notification, str):
+            return notification
+        try:
+            with Session(connection, expire_on_commit=False) as session:  # reads; closing it ends the transaction
+                message = compose(notification, session)
             if message is not None:
                 send(message, notification)
-    except BaseException as exc:  # noqa: BLE001 - every failure is recorded on the row, then retried or failed
-        failure = _record_failure(notification_id, exc)
-        _log_failure(notification_id, failure, exc)
-        if not isinstance(exc, Exception):  # the worker's time limit or shutdown: let it carry on
-            raise
-        if failure.status == "pending":
-            delay_ms = int(backoff(failure.attempts).total_seconds() * 1000)
-            raise DeliveryFailed(f"notification {notification_id}: {type(exc).__name__}", delay=delay_ms) from exc
-        return "failed"
-    _finish(notification, "skipped" if message is None else "sent")
+        except BaseException as exc:  # noqa: BLE001 - every failure is recorded on the row, then retried or failed
+            failure = _record_failure(notification_id, exc)
+            _log_failure(notification_id, failure, exc)
+            if not isinstance(exc, Exception):  # the worker's time limit or shutdown: let it carry on
+                raise
+            if failure.status == "pending":
+                delay_ms = int(backoff(failure.attempts).total_seconds() * 1000)
+                raise DeliveryFailed(f"notification {notification_id}: {type(exc).__name__}", delay=delay_ms) from exc
+            return "failed"
+        _finish(notification, "skipped" if message is None else "sent", connection)
     return "skipped" if message is None else "sent"
 
 
