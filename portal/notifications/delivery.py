@@ -120,13 +120,28 @@ def _connection(connection: Connection | None) -> Iterator[Connection]:
 
 @contextmanager
 def _writing(connection: Connection) -> Iterator[Connection]:
-    """A short write transaction on the connection (SQLite: BEGIN IMMEDIATE), committed when the block ends."""
+    """A short write transaction on the connection (SQLite: BEGIN IMMEDIATE), committed when the block ends. On
+    a connection that `deliver` set to autocommit, each statement of the block stands alone instead."""
     connection.execution_options(sqlite_immediate=True)
     try:
         with connection.begin():
             yield connection
     finally:
         connection.execution_options(sqlite_immediate=False)
+
+
+@contextmanager
+def _transaction(connection: Connection) -> Iterator[Connection]:
+    """A real transaction even on a connection set to autocommit (several statements that must hold together)."""
+    level = connection.get_execution_options().get("isolation_level")
+    if level == "AUTOCOMMIT":
+        connection.execution_options(isolation_level=connection.default_isolation_level)
+    try:
+        with _writing(connection):
+            yield connection
+    finally:
+        if level == "AUTOCOMMIT":
+            connection.execution_options(isolation_level=level)
 
 
 _TABLE = Notification.__table__
@@ -162,13 +177,15 @@ def _finish(notification: Notification, status: str, connection: Connection | No
     """Mark the row sent or skipped and release the lease: one UPDATE, unless its kind has an after-delivery
     callback, which is given the locked row in the same transaction."""
     after_delivery = after_delivery_for(notification.kind)
-    with _connection(connection) as connection, _writing(connection):
+    with _connection(connection) as connection:
         if after_delivery is None:
-            connection.execute(update(_TABLE).where(_TABLE.c.id == notification.id).values(
-                status=status, claimed_until=None, retry_at=None,
-                sent_at=utcnow() if status == "sent" else _TABLE.c.sent_at))
+            with _writing(connection):
+                connection.execute(update(_TABLE).where(_TABLE.c.id == notification.id).values(
+                    status=status, claimed_until=None, retry_at=None,
+                    sent_at=utcnow() if status == "sent" else _TABLE.c.sent_at))
             return
-        with Session(connection, expire_on_commit=False) as session:  # joins the transaction above
+        # The session joins the transaction opened here: the callback's changes commit with the mark, or not at all.
+        with _transaction(connection), Session(connection, expire_on_commit=False) as session:
             locked = _locked(session, notification.id)
             if locked is None:
                 return
@@ -233,8 +250,13 @@ def deliver(notification_id: int) -> str:
     """Send one outbox row at most once (see the module docstring); returns what happened.
 
     One pooled connection serves the claim, the builder's reads and the mark (one checkout, one pre-ping); no
-    transaction is open on it while the email is sent."""
+    transaction is open on it while the email is sent. On PostgreSQL it is in autocommit: the claim and the mark
+    are one UPDATE each, atomic on their own, and builders only read (each statement of a READ COMMITTED
+    transaction sees its own snapshot anyway), so BEGIN and COMMIT would only add two round trips to each; the
+    after-delivery mark, two statements, still gets its transaction (`_transaction`)."""
     with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
         notification = claim(notification_id, connection)
         if isinstance(notification, str):
             return notification
