@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.policy import default as default_policy
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime
 
 from flask import current_app, g, render_template
 from flask_babel import force_locale, gettext
@@ -25,7 +25,7 @@ from portal.i18n import LANGUAGES
 from portal.times import BABEL_LOCALES
 from portal.notifications.kinds import builder_for
 from portal.notifications.models import Notification
-from portal.urls import absolute_url, mail_domain
+from portal.urls import absolute_url, mail_domain, mail_from_address
 
 CONTENT_LANGUAGES = {"en": "en-CA", "fr": "fr-CA"}
 
@@ -118,8 +118,7 @@ def _one_line(value: str) -> str:
 def sender(name: str) -> Address:
     """The From header: MAIL_FROM's address, named after the portal in the recipient's language (the French
     name is "Connexion bien-être"; MAIL_FROM's own display name is not used in emails)."""
-    address = parseaddr(current_app.config["MAIL_FROM"])[1]
-    return Address(display_name=name, addr_spec=address)
+    return Address(display_name=name, addr_spec=mail_from_address())
 
 
 def compose(notification: Notification, db: Session) -> EmailMessage | None:

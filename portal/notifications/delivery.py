@@ -24,28 +24,30 @@ once `retry_at` has passed.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from contextlib import contextmanager
+import io
 import logging
 import os
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from email.generator import BytesGenerator
 from email.message import EmailMessage
-from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dramatiq
 from flask import current_app
-from sqlalchemy import Connection, or_, update
+from sqlalchemy import Connection, bindparam, or_, update
 from sqlmodel import Session, select
 
 from portal.extensions import db, utcnow
 from portal.notifications.compose import compose  # noqa: F401  (re-exported: tests call delivery.compose)
 from portal.notifications.kinds import after_delivery_for
 from portal.notifications.models import Notification
+from portal.urls import mail_from_address
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +147,19 @@ def _transaction(connection: Connection) -> Iterator[Connection]:
 
 
 _TABLE = Notification.__table__
+# The two statements of every delivery, built once (building one costs about as much as running it on SQLite).
+_CLAIM = (update(_TABLE)
+          .where(_TABLE.c.id == bindparam("notification_id"), _TABLE.c.status == "pending",
+                 _TABLE.c.due_at <= bindparam("now"),
+                 or_(_TABLE.c.claimed_until.is_(None), _TABLE.c.claimed_until <= bindparam("now")))
+          .values(claimed_until=bindparam("until"))
+          .returning(*_TABLE.c))
+_MARK = {
+    "sent": update(_TABLE).where(_TABLE.c.id == bindparam("notification_id")).values(
+        status="sent", claimed_until=None, retry_at=None, sent_at=bindparam("at")),
+    "skipped": update(_TABLE).where(_TABLE.c.id == bindparam("notification_id")).values(
+        status="skipped", claimed_until=None, retry_at=None),
+}
 
 
 def claim(notification_id: int, connection: Connection | None = None) -> Notification | str:
@@ -156,12 +171,8 @@ def claim(notification_id: int, connection: Connection | None = None) -> Notific
     transaction, then finds the row held. Only a row that could not be claimed is read again, to say why."""
     now = utcnow()
     with _connection(connection) as connection, _writing(connection):
-        claimed = connection.execute(
-            update(_TABLE)
-            .where(_TABLE.c.id == notification_id, _TABLE.c.status == "pending", _TABLE.c.due_at <= now,
-                   or_(_TABLE.c.claimed_until.is_(None), _TABLE.c.claimed_until <= now))
-            .values(claimed_until=now + lease())
-            .returning(*_TABLE.c)).first()
+        claimed = connection.execute(_CLAIM, {"notification_id": notification_id, "now": now,
+                                              "until": now + lease()}).first()
         if claimed is not None:
             return Notification(**claimed._mapping)
         row = connection.execute(select(_TABLE.c.status, _TABLE.c.due_at).where(_TABLE.c.id == notification_id)
@@ -180,9 +191,7 @@ def _finish(notification: Notification, status: str, connection: Connection | No
     with _connection(connection) as connection:
         if after_delivery is None:
             with _writing(connection):
-                connection.execute(update(_TABLE).where(_TABLE.c.id == notification.id).values(
-                    status=status, claimed_until=None, retry_at=None,
-                    sent_at=utcnow() if status == "sent" else _TABLE.c.sent_at))
+                connection.execute(_MARK[status], {"notification_id": notification.id, "at": utcnow()})
             return
         # The session joins the transaction opened here: the callback's changes commit with the mark, or not at all.
         with _transaction(connection), Session(connection, expire_on_commit=False) as session:
@@ -294,6 +303,35 @@ def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
+class _Generator(BytesGenerator):
+    """The standard BytesGenerator, with a cheaper check that a new MIME boundary is absent from the text: the
+    standard one compiles a regular expression for every boundary it makes (each is random, so the cache never
+    helps), a large part of flattening an email. A boundary that does not occur in the text at all cannot start
+    one of its lines either, so a substring test is at least as strict; the boundaries look the same."""
+
+    @classmethod
+    def _make_boundary(cls, text: bytes | str | None = None) -> str:
+        boundary = super()._make_boundary()  # without text: a random boundary, unchecked
+        if text is None:
+            return boundary
+        candidate, counter = boundary, 0
+        while _encoded_like(text, "--" + candidate) in text:
+            candidate, counter = f"{boundary}.{counter}", counter + 1
+        return candidate
+
+
+def _encoded_like(text: bytes | str, value: str) -> bytes | str:
+    return value.encode("ascii") if isinstance(text, bytes) else value
+
+
+def flatten_for_smtp(message: EmailMessage) -> bytes:
+    """The bytes `smtplib.send_message` sends for a message with ASCII addresses and no Bcc or Resent-Bcc: the
+    message under its own policy, CRLF line ends."""
+    buffer = io.BytesIO()
+    _Generator(buffer).flatten(message, linesep="\r\n")
+    return buffer.getvalue()
+
+
 def smtp_send(settings: SMTPSettings, message: EmailMessage) -> None:
     """One SMTP conversation: connect (TLS as the scheme says), log in if a user is given, send, quit."""
     if settings.scheme == "smtps":
@@ -307,8 +345,11 @@ def smtp_send(settings: SMTPSettings, message: EmailMessage) -> None:
             connection.ehlo()
         if settings.username:
             connection.login(settings.username, settings.password or "")
-        sender = parseaddr(current_app.config["MAIL_FROM"])[1]
-        connection.send_message(message, from_addr=sender, to_addrs=[str(message["To"])])
+        sender, recipient = mail_from_address(), str(message["To"])
+        if message["Bcc"] is None and message["Resent-Bcc"] is None and (sender + recipient).isascii():
+            connection.sendmail(sender, [recipient], flatten_for_smtp(message))
+        else:  # smtplib drops the Bcc, and asks for SMTPUTF8 for an address that is not ASCII
+            connection.send_message(message, from_addr=sender, to_addrs=[recipient])
     except BaseException:
         connection.close()
         raise
