@@ -1,14 +1,15 @@
 """How an email leaves: claim the outbox row, compose it, send it (SMTP or .eml), mark it. One module sends.
 
 `deliver(notification_id)` is safe to run any number of times for the same id, in any number of workers:
-1. Claim: one UPDATE ... RETURNING in a short write transaction (SQLite: `BEGIN IMMEDIATE`) takes a lease
-   (`claimed_until`) only where the row is pending, due and not held, and returns the row. The lease, not an open
-   transaction, protects the send, so a slow SMTP server never holds a database lock (on SQLite that would stop
-   every other writer).
+1. Claim: one UPDATE ... RETURNING (SQLite: in a `BEGIN IMMEDIATE` transaction; PostgreSQL: on its own, atomic)
+   takes a lease (`claimed_until`) only where the row is pending, due and not held, and returns the row. The
+   lease, not an open transaction, protects the send, so a slow SMTP server never holds a database lock (on SQLite
+   that would stop every other writer).
 2. Compose (the kind's builder decides whether it still applies; None marks the row skipped).
 3. Send through SMTP_URL, or write `<id>-<kind>.eml` into PORTAL_OUTBOX_DIR.
 4. Mark the row sent: one UPDATE (or, for a kind with an after-delivery callback, the locked row given to the
-   callback in that transaction).
+   callback in one transaction with the mark).
+All four use one pooled connection (see `deliver`).
 If the worker dies between 3 and 4, the lease runs out and the clock enqueues the row again: the email may then
 arrive twice, with the same Message-ID.
 
