@@ -6,6 +6,7 @@ even when a request came through a proxy, so one builder serves every absolute l
 """
 from __future__ import annotations
 
+import functools
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
@@ -51,9 +52,19 @@ def webcal_url(endpoint: str, **values) -> str:
     return "webcal://" + absolute_url(endpoint, **values).split("://", 1)[1]
 
 
+@functools.lru_cache(maxsize=16)
+def _address_in(value: str) -> str:
+    return parseaddr(value)[1]
+
+
+def mail_from_address() -> str:
+    """MAIL_FROM's bare address (its display name dropped), parsed once per value, not once per email."""
+    return _address_in(current_app.config["MAIL_FROM"])
+
+
 def mail_domain() -> str:
     """The domain of MAIL_FROM (Message-IDs, calendar UIDs), else the portal's host."""
-    address = parseaddr(current_app.config["MAIL_FROM"])[1]
+    address = mail_from_address()
     if "@" in address:
         return address.rsplit("@", 1)[1]
     return urlsplit(current_app.config["PORTAL_BASE_URL"]).hostname or "localhost"

@@ -1,14 +1,15 @@
 """How an email leaves: claim the outbox row, compose it, send it (SMTP or .eml), mark it. One module sends.
 
 `deliver(notification_id)` is safe to run any number of times for the same id, in any number of workers:
-1. Claim: one UPDATE ... RETURNING in a short write transaction (SQLite: `BEGIN IMMEDIATE`) takes a lease
-   (`claimed_until`) only where the row is pending, due and not held, and returns the row. The lease, not an open
-   transaction, protects the send, so a slow SMTP server never holds a database lock (on SQLite that would stop
-   every other writer).
+1. Claim: one UPDATE ... RETURNING (SQLite: in a `BEGIN IMMEDIATE` transaction; PostgreSQL: on its own, atomic)
+   takes a lease (`claimed_until`) only where the row is pending, due and not held, and returns the row. The
+   lease, not an open transaction, protects the send, so a slow SMTP server never holds a database lock (on SQLite
+   that would stop every other writer).
 2. Compose (the kind's builder decides whether it still applies; None marks the row skipped).
 3. Send through SMTP_URL, or write `<id>-<kind>.eml` into PORTAL_OUTBOX_DIR.
 4. Mark the row sent: one UPDATE (or, for a kind with an after-delivery callback, the locked row given to the
-   callback in that transaction).
+   callback in one transaction with the mark).
+All four use one pooled connection (see `deliver`).
 If the worker dies between 3 and 4, the lease runs out and the clock enqueues the row again: the email may then
 arrive twice, with the same Message-ID.
 
@@ -24,26 +25,30 @@ once `retry_at` has passed.
 from __future__ import annotations
 
 import functools
+import io
 import logging
 import os
 import smtplib
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from email.generator import BytesGenerator
 from email.message import EmailMessage
-from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dramatiq
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import Connection, bindparam, or_, update
 from sqlmodel import Session, select
 
 from portal.extensions import db, utcnow
 from portal.notifications.compose import compose  # noqa: F401  (re-exported: tests call delivery.compose)
 from portal.notifications.kinds import after_delivery_for
 from portal.notifications.models import Notification
+from portal.urls import mail_from_address
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +111,59 @@ def _locked(session: Session, notification_id: int) -> Notification | None:
     return session.exec(query).first()
 
 
-def claim(notification_id: int) -> Notification | str:
+@contextmanager
+def _connection(connection: Connection | None) -> Iterator[Connection]:
+    """The given connection, or a pooled one for the duration (one checkout, so one pre-ping)."""
+    if connection is not None:
+        yield connection
+        return
+    with db.engine.connect() as own:
+        yield own
+
+
+@contextmanager
+def _writing(connection: Connection) -> Iterator[Connection]:
+    """A short write transaction on the connection (SQLite: BEGIN IMMEDIATE), committed when the block ends. On
+    a connection that `deliver` set to autocommit, each statement of the block stands alone instead."""
+    connection.execution_options(sqlite_immediate=True)
+    try:
+        with connection.begin():
+            yield connection
+    finally:
+        connection.execution_options(sqlite_immediate=False)
+
+
+@contextmanager
+def _transaction(connection: Connection) -> Iterator[Connection]:
+    """A real transaction even on a connection set to autocommit (several statements that must hold together)."""
+    level = connection.get_execution_options().get("isolation_level")
+    if level == "AUTOCOMMIT":
+        connection.execution_options(isolation_level=connection.default_isolation_level)
+    try:
+        with _writing(connection):
+            yield connection
+    finally:
+        if level == "AUTOCOMMIT":
+            connection.execution_options(isolation_level=level)
+
+
+_TABLE = Notification.__table__
+# The two statements of every delivery, built once (building one costs about as much as running it on SQLite).
+_CLAIM = (update(_TABLE)
+          .where(_TABLE.c.id == bindparam("notification_id"), _TABLE.c.status == "pending",
+                 _TABLE.c.due_at <= bindparam("now"),
+                 or_(_TABLE.c.claimed_until.is_(None), _TABLE.c.claimed_until <= bindparam("now")))
+          .values(claimed_until=bindparam("until"))
+          .returning(*_TABLE.c))
+_MARK = {
+    "sent": update(_TABLE).where(_TABLE.c.id == bindparam("notification_id")).values(
+        status="sent", claimed_until=None, retry_at=None, sent_at=bindparam("at")),
+    "skipped": update(_TABLE).where(_TABLE.c.id == bindparam("notification_id")).values(
+        status="skipped", claimed_until=None, retry_at=None),
+}
+
+
+def claim(notification_id: int, connection: Connection | None = None) -> Notification | str:
     """Take the row for sending: the claimed row (detached, as it stands once claimed), or why not ("missing",
     "sent", "skipped", "failed", "not-due", "busy").
 
@@ -114,50 +171,42 @@ def claim(notification_id: int) -> Notification | str:
     returns the row. A second worker claiming the same row at the same moment waits for the first one's short
     transaction, then finds the row held. Only a row that could not be claimed is read again, to say why."""
     now = utcnow()
-    with db.new_session(write=True) as session:
-        claimed = session.scalars(
-            update(Notification)
-            .where(Notification.id == notification_id, Notification.status == "pending",
-                   Notification.due_at <= now,
-                   or_(Notification.claimed_until.is_(None), Notification.claimed_until <= now))
-            .values(claimed_until=now + lease())
-            .returning(Notification),
-            execution_options={"synchronize_session": False}).first()
+    with _connection(connection) as connection, _writing(connection):
+        claimed = connection.execute(_CLAIM, {"notification_id": notification_id, "now": now,
+                                              "until": now + lease()}).first()
         if claimed is not None:
-            session.commit()
-            return claimed
-        row = session.execute(select(Notification.status, Notification.due_at)
-                              .where(Notification.id == notification_id)).first()
-        if row is None:
-            return "missing"
-        if row.status != "pending":
-            return row.status
-        return "not-due" if row.due_at > now else "busy"
+            return Notification(**claimed._mapping)
+        row = connection.execute(select(_TABLE.c.status, _TABLE.c.due_at).where(_TABLE.c.id == notification_id)
+                                 ).first()
+    if row is None:
+        return "missing"
+    if row.status != "pending":
+        return row.status
+    return "not-due" if row.due_at > now else "busy"
 
 
-def _finish(notification: Notification, status: str) -> None:
+def _finish(notification: Notification, status: str, connection: Connection | None = None) -> None:
     """Mark the row sent or skipped and release the lease: one UPDATE, unless its kind has an after-delivery
     callback, which is given the locked row in the same transaction."""
-    with db.new_session(write=True) as session:
-        after_delivery = after_delivery_for(notification.kind)
+    after_delivery = after_delivery_for(notification.kind)
+    with _connection(connection) as connection:
         if after_delivery is None:
-            session.execute(update(Notification).where(Notification.id == notification.id).values(
-                status=status, claimed_until=None, retry_at=None,
-                sent_at=utcnow() if status == "sent" else Notification.sent_at),
-                execution_options={"synchronize_session": False})
-            session.commit()
+            with _writing(connection):
+                connection.execute(_MARK[status], {"notification_id": notification.id, "at": utcnow()})
             return
-        locked = _locked(session, notification.id)
-        if locked is None:
-            return
-        locked.status = status
-        locked.claimed_until = None
-        locked.retry_at = None
-        if status == "sent":
-            locked.sent_at = utcnow()
-        after_delivery(locked)
-        session.add(locked)
-        session.commit()
+        # The session joins the transaction opened here: the callback's changes commit with the mark, or not at all.
+        with _transaction(connection), Session(connection, expire_on_commit=False) as session:
+            locked = _locked(session, notification.id)
+            if locked is None:
+                return
+            locked.status = status
+            locked.claimed_until = None
+            locked.retry_at = None
+            if status == "sent":
+                locked.sent_at = utcnow()
+            after_delivery(locked)
+            session.add(locked)
+            session.flush()
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -208,25 +257,34 @@ def _log_failure(notification_id: int, failure: Failure, exc: BaseException) -> 
 
 
 def deliver(notification_id: int) -> str:
-    """Send one outbox row at most once (see the module docstring); returns what happened."""
-    notification = claim(notification_id)
-    if isinstance(notification, str):
-        return notification
-    try:
-        with db.new_session() as session:
-            message = compose(notification, session)
+    """Send one outbox row at most once (see the module docstring); returns what happened.
+
+    One pooled connection serves the claim, the builder's reads and the mark (one checkout, one pre-ping); no
+    transaction is open on it while the email is sent. On PostgreSQL it is in autocommit: the claim and the mark
+    are one UPDATE each, atomic on their own, and builders only read (each statement of a READ COMMITTED
+    transaction sees its own snapshot anyway), so BEGIN and COMMIT would only add two round trips to each; the
+    after-delivery mark, two statements, still gets its transaction (`_transaction`)."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        notification = claim(notification_id, connection)
+        if isinstance(notification, str):
+            return notification
+        try:
+            with Session(connection, expire_on_commit=False) as session:  # reads; closing it ends the transaction
+                message = compose(notification, session)
             if message is not None:
                 send(message, notification)
-    except BaseException as exc:  # noqa: BLE001 - every failure is recorded on the row, then retried or failed
-        failure = _record_failure(notification_id, exc)
-        _log_failure(notification_id, failure, exc)
-        if not isinstance(exc, Exception):  # the worker's time limit or shutdown: let it carry on
-            raise
-        if failure.status == "pending":
-            delay_ms = int(backoff(failure.attempts).total_seconds() * 1000)
-            raise DeliveryFailed(f"notification {notification_id}: {type(exc).__name__}", delay=delay_ms) from exc
-        return "failed"
-    _finish(notification, "skipped" if message is None else "sent")
+        except BaseException as exc:  # noqa: BLE001 - every failure is recorded on the row, then retried or failed
+            failure = _record_failure(notification_id, exc)
+            _log_failure(notification_id, failure, exc)
+            if not isinstance(exc, Exception):  # the worker's time limit or shutdown: let it carry on
+                raise
+            if failure.status == "pending":
+                delay_ms = int(backoff(failure.attempts).total_seconds() * 1000)
+                raise DeliveryFailed(f"notification {notification_id}: {type(exc).__name__}", delay=delay_ms) from exc
+            return "failed"
+        _finish(notification, "skipped" if message is None else "sent", connection)
     return "skipped" if message is None else "sent"
 
 
@@ -246,6 +304,35 @@ def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
+class _Generator(BytesGenerator):
+    """The standard BytesGenerator, with a cheaper check that a new MIME boundary is absent from the text: the
+    standard one compiles a regular expression for every boundary it makes (each is random, so the cache never
+    helps), a large part of flattening an email. A boundary that does not occur in the text at all cannot start
+    one of its lines either, so a substring test is at least as strict; the boundaries look the same."""
+
+    @classmethod
+    def _make_boundary(cls, text: bytes | str | None = None) -> str:
+        boundary = super()._make_boundary()  # without text: a random boundary, unchecked
+        if text is None:
+            return boundary
+        candidate, counter = boundary, 0
+        while _encoded_like(text, "--" + candidate) in text:
+            candidate, counter = f"{boundary}.{counter}", counter + 1
+        return candidate
+
+
+def _encoded_like(text: bytes | str, value: str) -> bytes | str:
+    return value.encode("ascii") if isinstance(text, bytes) else value
+
+
+def flatten_for_smtp(message: EmailMessage) -> bytes:
+    """The bytes `smtplib.send_message` sends for a message with ASCII addresses and no Bcc or Resent-Bcc: the
+    message under its own policy, CRLF line ends."""
+    buffer = io.BytesIO()
+    _Generator(buffer).flatten(message, linesep="\r\n")
+    return buffer.getvalue()
+
+
 def smtp_send(settings: SMTPSettings, message: EmailMessage) -> None:
     """One SMTP conversation: connect (TLS as the scheme says), log in if a user is given, send, quit."""
     if settings.scheme == "smtps":
@@ -259,8 +346,11 @@ def smtp_send(settings: SMTPSettings, message: EmailMessage) -> None:
             connection.ehlo()
         if settings.username:
             connection.login(settings.username, settings.password or "")
-        sender = parseaddr(current_app.config["MAIL_FROM"])[1]
-        connection.send_message(message, from_addr=sender, to_addrs=[str(message["To"])])
+        sender, recipient = mail_from_address(), str(message["To"])
+        if message["Bcc"] is None and message["Resent-Bcc"] is None and (sender + recipient).isascii():
+            connection.sendmail(sender, [recipient], flatten_for_smtp(message))
+        else:  # smtplib drops the Bcc, and asks for SMTPUTF8 for an address that is not ASCII
+            connection.send_message(message, from_addr=sender, to_addrs=[recipient])
     except BaseException:
         connection.close()
         raise

@@ -7,9 +7,6 @@ re-registration), so each invite a member receives outranks the one before it.
 """
 from __future__ import annotations
 
-from email.utils import parseaddr
-
-from flask import current_app
 from flask_babel import gettext as _
 from icalendar import Event, vCalAddress, vText
 
@@ -18,7 +15,7 @@ from portal.notifications.kinds import Attachment
 from portal.registrations.models import Registration
 from portal.sessions.calendar import build_calendar, session_event
 from portal.sessions.models import SupportSession
-from portal.urls import absolute_url
+from portal.urls import absolute_url, mail_from_address
 
 
 def invite_sequence(session: SupportSession, registration: Registration) -> int:
@@ -32,7 +29,7 @@ def _replace(event: Event, name: str, value) -> None:
 
 
 def _participants(event: Event, member: User, *, accepted: bool) -> None:
-    address = parseaddr(current_app.config["MAIL_FROM"])[1]
+    address = mail_from_address()
     organizer = vCalAddress(f"mailto:{address}")
     organizer.params["cn"] = vText(_("Wellness Connection"))  # the portal's name in the member's language
     event.add("organizer", organizer)

@@ -1,11 +1,15 @@
 """Delivery in-process: compose, once-only sending, failures and retries, dispatch after commit, the clock."""
 from __future__ import annotations
 
+import email
+import email.generator
+import email.policy
 import json
 import logging
 import threading
 import time
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,7 @@ from sqlmodel import select
 from portal import clock
 from portal.extensions import utcnow
 from portal.notifications import delivery
+from portal.notifications.compose import POLICY
 from portal.notifications.kinds import Attachment, EmailContent, add_email_kinds
 from portal.notifications.models import Notification
 from portal.notifications.services import PENDING_KEY, notify
@@ -87,6 +92,20 @@ def test_attachments_make_it_multipart_mixed_with_params(db):
     [invite] = list(message.iter_attachments())
     assert invite.get_content_type() == "text/calendar" and invite.get_param("method") == "REQUEST"
     assert invite.get_filename() == "invite.ics"
+
+
+def test_the_email_sent_over_smtp_never_uses_a_boundary_found_in_its_text(monkeypatch):
+    """Delivery flattens with a cheaper boundary check than the standard library's: a line of the text that starts
+    with the boundary it drew must still make it draw another, or the parts would not parse back."""
+    drawn = "=" * 15 + "%019d" % 7 + "=="  # what the generator makes of a random token 7
+    monkeypatch.setattr(email.generator.random, "randrange", lambda _limit: 7)
+    message = EmailMessage(policy=POLICY)
+    message.set_content(f"before\n--{drawn}--\nafter\n")  # short ASCII lines: sent as they are (7bit)
+    message.add_alternative("<p>html</p>", subtype="html")
+    parsed = email.message_from_bytes(delivery.flatten_for_smtp(message), policy=email.policy.default)
+    assert parsed.get_boundary() == f"{drawn}.0"
+    assert [part.get_content_type() for part in parsed.iter_parts()] == ["text/plain", "text/html"]
+    assert parsed.get_body(("plain",)).get_content().splitlines() == ["before", f"--{drawn}--", "after"]
 
 
 def test_same_id_twice_sends_once(app, db):
