@@ -230,7 +230,7 @@ class EarlyAnswers:
             return self.wsgi_app(environ, start_response)
         if version is None:
             return self.wsgi_app(environ, start_response)
-        if kept is not None and kept[0] == version and kept[1] > time.time():
+        if isinstance(kept, tuple) and len(kept) == 5 and kept[0] == version and kept[1] > time.time():
             _version, _deadline, status, headers, body = kept
             start_response(status, headers)
             return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
@@ -276,7 +276,7 @@ def serve_early():
         kept = cache.get(key)
     except Exception:  # noqa: BLE001
         return None
-    if kept is None:
+    if not isinstance(kept, tuple) or len(kept) != 3:  # none, or kept by an older release during a rolling deploy
         return None
     body, headers, g.page_deadline = kept
     g.served_early = True

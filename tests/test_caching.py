@@ -359,3 +359,16 @@ def test_two_web_instances_sharing_redis_never_answer_early_after_the_other_one_
         for instance in instances:
             with instance.app_context():
                 portal_db.dispose()
+
+
+def test_an_answer_kept_by_an_older_release_is_ignored_not_a_500(app):
+    """During a rolling deploy the shared Redis may hold the second tier's entries in the older two-part shape."""
+    from portal.caching import _answer_key, cache, content_version
+
+    environ = {"REQUEST_METHOD": "GET", "wsgi.url_scheme": "http", "HTTP_HOST": "localhost", "PATH_INFO": "/en/faq",
+               "QUERY_STRING": ""}
+    with app.test_request_context("/en/faq"):
+        version = content_version()
+        cache.set(_answer_key(environ, app.config, version, encoding=False), (b"old body", [("X-Old", "1")]))
+    response = app.test_client().get("/en/faq")
+    assert response.status_code == 200 and b"old body" not in response.get_data()

@@ -15,8 +15,6 @@ from portal.config import ROOT
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 PORTS = range(5200, 5300)  # this feature's share of the machine's ports
 
 
@@ -45,22 +43,13 @@ def _suite_helpers(request):
     return request.config.pluginmanager.get_plugin(str(ROOT / "tests" / "conftest.py"))
 
 
-@pytest.fixture(scope="module")
-def directory_browser(request):
-    """Chromium through Playwright, or a skip (a failure under PORTAL_REQUIRE_ALL=1) when it is missing."""
-    helpers = _suite_helpers(request)
-    skip_or_fail = helpers.skip_or_fail
-    path = helpers.chromium_path()
-    if not path:
-        skip_or_fail("Chromium is not installed (/usr/bin/chromium)")
+@pytest.fixture
+def directory_browser(request, browser):
+    """The suite's one Chromium (tests/conftest.py `browser`): a second Playwright started beside it would find the
+    first one's event loop running and refuse. A skip (a failure under PORTAL_REQUIRE_ALL=1) without htmx."""
     if not (ROOT / "static" / "vendor" / "htmx.min.js").exists():
-        skip_or_fail("htmx is not built into static/vendor (run make assets)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+        _suite_helpers(request).skip_or_fail("htmx is not built into static/vendor (run make assets)")
+    return browser
 
 
 def test_choosing_a_province_swaps_the_results_in_place(directory_browser, live_url):
