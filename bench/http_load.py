@@ -95,7 +95,7 @@ def _add_stories(now) -> None:
     """STORIES approved gratitude stories by 50 members, and the verified member the bench signs in as."""
     from portal.accounts.models import User
     from portal.accounts.passwords import hash_password
-    from portal.extensions import db, utcnow
+    from portal.extensions import db
     from portal.gratitude.models import GratitudePost
 
     authors = [User(email=f"author{i}@example.org", password_hash="!", first_name=f"Author{i}", last_name="Bench",
@@ -122,8 +122,8 @@ def sign_in(port: int) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     login = f"http://127.0.0.1:{port}/en/account/login"
     page = opener.open(login, timeout=10).read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
-    form = {"email": MEMBER[0], "password": MEMBER[1], "csrf_token": token.group(1) or token.group(2)}
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = {"email": MEMBER[0], "password": MEMBER[1], "csrf_token": token}
     opener.open(urllib.request.Request(login, data=urllib.parse.urlencode(form).encode()), timeout=10).read()
     feed = opener.open(f"http://127.0.0.1:{port}/en/gratitude", timeout=10)
     if feed.url.rstrip("/").endswith("/login") or "Sign out" not in feed.read().decode():

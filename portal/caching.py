@@ -26,7 +26,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from flask import Flask, Response, current_app, g, has_app_context, request, session
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request, session
 from flask_caching import Cache
 from sqlalchemy import event
 from werkzeug.http import parse_cookie
@@ -66,8 +66,13 @@ def _watched() -> set[str]:
 
 
 def content_version() -> str | None:
-    """The current content version (read once per request); None when the cache cannot be reached."""
+    """The current content version (read once per request, by EarlyAnswers when it ran); None when the cache cannot
+    be reached."""
     if "content_version" in g:
+        return g.content_version
+    read = request.environ.get(VERSION_READ) if has_request_context() else None
+    if read is not None:
+        g.content_version = None if read is UNREACHABLE else read
         return g.content_version
     try:
         version = cache.get(VERSION_KEY)
@@ -88,6 +93,8 @@ def bump_content_version() -> None:
     except Exception:  # noqa: BLE001 - entries then expire within PAGE_TTL anyway
         log.warning("could not bump the page cache version", exc_info=True)
     g.pop("content_version", None)
+    if has_request_context():
+        request.environ.pop(VERSION_READ, None)
 
 
 def shareable() -> bool:
@@ -182,6 +189,8 @@ EARLY_HEADERS = tuple(f"HTTP_{name.upper().replace('-', '_')}" for name in (
     "HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request", "HX-Current-URL",
     "Accept-Language", "Cookie"))
 STORE_FINAL = "portal.caching.store_final"  # WSGI environ: set by the stack when its final answer may be kept
+VERSION_READ = "portal.caching.version"  # WSGI environ: the version EarlyAnswers read, or UNREACHABLE
+UNREACHABLE = object()
 
 
 def _answer_key(environ: dict, config, version: str, *, encoding: bool) -> str | None:
@@ -226,10 +235,12 @@ class EarlyAnswers:
             return self.wsgi_app(environ, start_response)
         try:
             version, kept = backend.get_many(VERSION_KEY, key)
-        except Exception:  # noqa: BLE001 - no cache: the stack answers, and keeps nothing
+        except Exception:  # noqa: BLE001 - no cache: the stack answers without it (not waiting for it again)
+            environ[VERSION_READ] = UNREACHABLE
             return self.wsgi_app(environ, start_response)
-        if version is None:
+        if version is None:  # none yet: the stack makes the first one
             return self.wsgi_app(environ, start_response)
+        environ[VERSION_READ] = version  # the stack's content_version() reads it from here
         if isinstance(kept, tuple) and len(kept) == 5 and kept[0] == version and kept[1] > time.time():
             _version, _deadline, status, headers, body = kept
             start_response(status, headers)

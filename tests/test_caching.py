@@ -372,3 +372,20 @@ def test_an_answer_kept_by_an_older_release_is_ignored_not_a_500(app):
         cache.set(_answer_key(environ, app.config, version, encoding=False), (b"old body", [("X-Old", "1")]))
     response = app.test_client().get("/en/faq")
     assert response.status_code == 200 and b"old body" not in response.get_data()
+
+
+def test_an_unreachable_page_cache_is_asked_once_per_request_not_twice(app, monkeypatch):
+    """With Redis down each question waits for its timeout: the WSGI layer's failed read is passed on, so the stack
+    renders the page without asking the cache again."""
+    backend = app.extensions["cache"][next(iter(app.extensions["cache"]))]
+    asked: list[str] = []
+
+    def down(*_args, **_kwargs):
+        asked.append("asked")
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(backend, "get_many", down)
+    monkeypatch.setattr(backend, "get", down)
+    response = app.test_client().get("/en/help")
+    assert response.status_code == 200 and "988" in response.get_data(as_text=True)
+    assert asked == ["asked"]
