@@ -2,7 +2,8 @@
 
 Each app is served by `gunicorn -w 2` (sync workers) and loaded by `wrk -t2 -c10 -d10s --latency`, target after
 target, in interleaved rounds, so every figure is a ratio to a bare Flask "hello" served by the same gunicorn in
-the same round. The apps: the portal with 1,000 upcoming sessions (SQLite), and two peers written here in the
+the same round. The apps: the portal with 1,000 upcoming sessions and 500 gratitude stories (SQLite; its page
+cache in Redis when BENCH_REDIS_URL or PORTAL_TEST_REDIS_URL names one, whose database is flushed), and two peers written here in the
 shape of Flask's tutorial (bench/peers/blog.py, an index of 20 posts) and of the htmx book's contact app
 (bench/peers/contacts.py, `/contacts`): written for the benchmark, not copied.
 
@@ -33,6 +34,9 @@ BIN = Path(sys.executable).parent
 SESSIONS = 1000
 STORIES = 500
 MEMBER = ("bench.member@example.org", "a long bench passphrase, never used elsewhere")
+# The member's browser: it signs in and then loads the feed with the same User-Agent, as a browser does (the
+# session's protection compares it, and a request from another one is answered as a stranger's would be).
+BROWSER = "Mozilla/5.0 (portal bench)"
 
 
 @dataclass
@@ -68,6 +72,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def cache_redis_url() -> str | None:
+    """The Redis the portal's cache uses in the bench (BENCH_REDIS_URL, else PORTAL_TEST_REDIS_URL; its database
+    is flushed), or None: the cache is then in each worker's memory, and a member's pages are not kept."""
+    return os.environ.get("BENCH_REDIS_URL") or os.environ.get("PORTAL_TEST_REDIS_URL") or None
+
+
 def _prepare_portal(workdir: Path) -> dict[str, str]:
     """A migrated SQLite database with SESSIONS upcoming sessions; returns the environment to serve it."""
     from portal import create_app
@@ -77,6 +87,12 @@ def _prepare_portal(workdir: Path) -> dict[str, str]:
     env = {"DATABASE_URL": f"sqlite:///{workdir / 'portal.db'}", "SECRET_KEY": "bench-secret-key",
            "PORTAL_INSTANCE_DIR": str(workdir / "instance"), "PORTAL_EMBEDDED_WORKER": "0",
            "PORTAL_OUTBOX_DIR": str(workdir / "outbox")}
+    redis_url = cache_redis_url()
+    if redis_url:  # as deployed: the page cache (and the limiter) in Redis, shared by the workers
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+        env["REDIS_URL"] = redis_url
     config = TestConfig(workdir)
     config.DATABASE_URL = env["DATABASE_URL"]
     app = create_app(config)
@@ -120,6 +136,7 @@ def sign_in(port: int) -> str:
 
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", BROWSER)]
     login = f"http://127.0.0.1:{port}/en/account/login"
     page = opener.open(login, timeout=10).read().decode()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
@@ -205,7 +222,7 @@ def main() -> None:
             member_cookie = sign_in(servers["portal"][1])
             for target in TARGETS:
                 if target.path == "/en/gratitude":
-                    target.headers["Cookie"] = member_cookie
+                    target.headers.update({"Cookie": member_cookie, "User-Agent": BROWSER})
             for round_number in range(1, rounds + 1):
                 for target in TARGETS:
                     rps, p99 = load(f"http://127.0.0.1:{servers[target.server][1]}{target.path}", target.headers,
@@ -226,7 +243,9 @@ def main() -> None:
         print(f"{target.label:46} {low:12.2f} / {mid:6.2f} / {high:6.2f} {statistics.median(target.rps):10.0f} "
               f"{statistics.median(target.p99_ms):8.1f}")
     print(f"\ngunicorn -w 2 (sync, --no-control-socket), wrk -t2 -c10 -d{seconds}s, {rounds} interleaved rounds, "
-          f"{SESSIONS} sessions in the portal (SQLite). The peers are written by this bench (bench/peers/, in the "
+          f"{SESSIONS} sessions in the portal (SQLite), its cache "
+          f"{'in Redis' if cache_redis_url() else 'in each worker (no BENCH_REDIS_URL or PORTAL_TEST_REDIS_URL)'}. "
+          "The peers are written by this bench (bench/peers/, in the "
           "shape of flaskr and of the htmx book's contact app), not fetched. Load average at the end: "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (figures are only comparable on an idle machine).")
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from flask import Flask
 
-from portal import accounts, assets, caching, cli, directory, errors, extensions, health, i18n, notifications, pages
-from portal import registrations
+from portal import accounts, assets, caching, cli, directory, early_answers, errors, extensions, health, i18n
+from portal import notifications, pages, registrations
 from portal import gratitude, offline, security, sessions, staff, surveys
 from portal.config import ROOT, Config
 
@@ -35,6 +35,6 @@ def create_app(config: Any = None) -> Flask:
     if not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    for piece in (extensions, assets, caching, i18n, security, errors, cli, *FEATURES):
+    for piece in (extensions, assets, caching, early_answers, i18n, security, errors, cli, *FEATURES):
         piece.init_app(app)
     return app

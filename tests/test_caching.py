@@ -363,7 +363,8 @@ def test_two_web_instances_sharing_redis_never_answer_early_after_the_other_one_
 
 def test_an_answer_kept_by_an_older_release_is_ignored_not_a_500(app):
     """During a rolling deploy the shared Redis may hold the second tier's entries in the older two-part shape."""
-    from portal.caching import _answer_key, cache, content_version
+    from portal.caching import cache, content_version
+    from portal.early_answers import _answer_key
 
     environ = {"REQUEST_METHOD": "GET", "wsgi.url_scheme": "http", "HTTP_HOST": "localhost", "PATH_INFO": "/en/faq",
                "QUERY_STRING": ""}
@@ -389,3 +390,15 @@ def test_an_unreachable_page_cache_is_asked_once_per_request_not_twice(app, monk
     response = app.test_client().get("/en/help")
     assert response.status_code == 200 and "988" in response.get_data(as_text=True)
     assert asked == ["asked"]
+
+
+def test_without_a_shared_cache_a_members_feed_is_never_kept(app, make_user, monkeypatch):
+    """In process (no REDIS_URL) each worker would keep its own copy and never hear of a change made in another
+    one: a member's pages are then always rendered (with Redis: tests/gratitude/test_kept_feed.py)."""
+    member = app.test_client()
+    sign_in_client(app, member, make_user().id)
+    member.get("/en/faq")
+    called = _count_views(app, monkeypatch, "gratitude.feed")
+    for _ in range(3):
+        assert member.get("/en/gratitude").status_code == 200
+    assert called == ["gratitude.feed"] * 3

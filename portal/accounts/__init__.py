@@ -20,10 +20,14 @@ def init_app(app: Flask) -> None:
     from portal.accounts.profile import expire_unverified
     from portal.accounts.routes import bp
     from portal.accounts.user_loader import init_login_manager
+    from portal.caching import watch_member_tables
     from portal.notifications.kinds import add_email_kinds
 
     app.register_blueprint(bp)
     init_login_manager()
+    # A member's kept pages (portal.early_answers) are given again only while their account and sign-in are as
+    # they were: signing out, anywhere, deletes a sign-in row.
+    watch_member_tables(app, "user_account", "sign_in")
     add_email_kinds(app, emails.BUILDERS)
     clock.add_job(app, "expire unconfirmed accounts", every=timedelta(hours=1), run=expire_unverified)
     app.cli.add_command(user_cli)

@@ -16,6 +16,8 @@ def init_app(app: Flask) -> None:
 
     from portal.access import add_staff_page
     from portal.accounts.signals import account_deleting
+    from portal.caching import watch_member_tables
+    from portal.early_answers import member_endpoints
     from portal.gratitude.distress import DEFAULT_FILE, load_matcher
     from portal.gratitude.emails import BUILDERS
     from portal.gratitude.events import overview_section
@@ -29,6 +31,9 @@ def init_app(app: Flask) -> None:
     app.extensions["distress_matcher"] = load_matcher(app.config.get("DISTRESS_PHRASES_FILE") or DEFAULT_FILE)
     app.register_blueprint(bp)
     app.register_blueprint(staff_bp)
+    # The feed is kept for each member's browser (portal.early_answers) until one of these tables changes.
+    watch_member_tables(app, "gratitude_post", "gratitude_appreciation", "gratitude_flag")
+    member_endpoints(app, "gratitude.feed")
     app.add_template_filter(paragraphs, "story_paragraphs")
     add_email_kinds(app, BUILDERS)
     add_staff_page(app, "gratitude_staff.queue", _l("Moderation queue"), place=20)
