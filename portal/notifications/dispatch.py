@@ -37,8 +37,9 @@ def _forget(session: Session) -> tuple[list[int], dict]:
 
 
 def _dispatch_after_commit(session: Session) -> None:
-    # SQLAlchemy also calls after_commit when a SAVEPOINT is released (notify() writes each row in one): that is
-    # no commit, and the rows are invisible to the worker until the outer transaction commits.
+    # SQLAlchemy also calls after_commit when a SAVEPOINT is released (a caller's `begin_nested()`, as in account
+    # sign-up, around or after notify()): that is no commit, and the rows are invisible to the worker until the
+    # outer transaction commits.
     if session.in_nested_transaction():
         return
     ids, due = _forget(session)

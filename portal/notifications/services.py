@@ -9,7 +9,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 
 from portal.extensions import utcnow
@@ -20,25 +23,46 @@ PENDING_KEY = "portal_notifications_to_dispatch"
 PENDING_DUE_KEY = "portal_notifications_due"
 
 
+def _insert_statement(dialect: str):
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING the row, for this dialect (built once each)."""
+    if dialect not in _INSERTS:
+        insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+        _INSERTS[dialect] = (insert(_TABLE).values({name: bindparam(name) for name in _VALUES})
+                             .on_conflict_do_nothing(index_elements=[_TABLE.c.dedupe_key])
+                             .returning(*_TABLE.c))
+    return _INSERTS[dialect]
+
+
+_TABLE = Notification.__table__
+# Every column notify() writes: the model's Python-side defaults (status, attempts, last_error...) are not applied
+# to a Core INSERT, so each is given explicitly.
+_VALUES = ("kind", "user_id", "recipient_email", "locale", "session_id", "registration_id", "payload", "due_at",
+           "status", "attempts", "last_error", "sent_at", "claimed_until", "retry_at", "dedupe_key", "created_at")
+_INSERTS: dict = {}
+
+
 def notify(db: Session, *, kind: str, recipient_email: str, dedupe_key: str, locale: str = "en",
            user_id: int | None = None, session_id: int | None = None, registration_id: int | None = None,
            payload: dict | None = None, due_at: datetime | None = None) -> Notification | None:
     """Queue one email in the caller's transaction; a repeated dedupe_key adds nothing and returns None.
 
+    One statement: INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING the row. A concurrent transaction
+    inserting the same key first makes this one wait for it (PostgreSQL), then insert nothing: no error, None.
+    Returns the row as written, a persistent object of the session with every column loaded (changing it and
+    committing updates the row, as before).
     The id is remembered on the session so it can be handed to the worker once the transaction commits.
     """
-    if db.exec(select(Notification.id).where(Notification.dedupe_key == dedupe_key)).first() is not None:
+    now = utcnow()
+    values = {"kind": kind, "user_id": user_id, "recipient_email": recipient_email, "locale": locale,
+              "session_id": session_id, "registration_id": registration_id, "payload": json.dumps(payload or {}),
+              "due_at": due_at or now, "status": "pending", "attempts": 0, "last_error": "", "sent_at": None,
+              "claimed_until": None, "retry_at": None, "dedupe_key": dedupe_key, "created_at": now}
+    row = db.execute(_insert_statement(db.get_bind().dialect.name), values).first()
+    if row is None:  # the key was there already (or a concurrent writer queued the same email first)
         return None
-    notification = Notification(
-        kind=kind, recipient_email=recipient_email, dedupe_key=dedupe_key, locale=locale, user_id=user_id,
-        session_id=session_id, registration_id=registration_id, payload=json.dumps(payload or {}),
-        due_at=due_at or utcnow(),
-    )
-    try:
-        with db.begin_nested():
-            db.add(notification)
-    except IntegrityError:  # a concurrent writer queued the same email first
-        return None
+    notification = Notification(**row._mapping)
+    make_transient_to_detached(notification)  # the row as written, every column loaded: no lazy SELECT later
+    db.add(notification)  # in the session's identity map as a persistent object, as an ORM add left it (no SQL)
     db.info.setdefault(PENDING_KEY, []).append(notification.id)
     db.info.setdefault(PENDING_DUE_KEY, {})[notification.id] = notification.due_at
     return notification
