@@ -3,9 +3,9 @@
 Each app is served by `gunicorn -w 2` (sync workers) and loaded by `wrk -t2 -c10 -d10s --latency`, target after
 target, in interleaved rounds, so every figure is a ratio to a bare Flask "hello" served by the same gunicorn in
 the same round. The apps: the portal with 1,000 upcoming sessions and 500 gratitude stories (SQLite; its page
-cache in Redis when BENCH_REDIS_URL or PORTAL_TEST_REDIS_URL names one, whose database is flushed), and two peers written here in the
-shape of Flask's tutorial (bench/peers/blog.py, an index of 20 posts) and of the htmx book's contact app
-(bench/peers/contacts.py, `/contacts`): written for the benchmark, not copied.
+cache in Redis when BENCH_REDIS_URL or PORTAL_TEST_REDIS_URL names one, whose database is flushed), and two peers
+written here in the shape of Flask's tutorial (bench/peers/blog.py, an index of 20 posts) and of the htmx book's
+contact app (bench/peers/contacts.py, `/contacts`): written for the benchmark, not copied.
 
     .venv/bin/python -m bench.http_load            # BENCH_SECONDS=10 BENCH_ROUNDS=3 by default
 

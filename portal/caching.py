@@ -77,8 +77,8 @@ def _watched() -> dict[str, set[str]]:
 
 
 def content_version() -> str | None:
-    """The current content version (read once per request, by EarlyAnswers when it ran: portal.early_answers); None when the cache cannot
-    be reached."""
+    """The current content version (read once per request, by EarlyAnswers when it ran: portal.early_answers);
+    None when the cache cannot be reached."""
     if "content_version" in g:
         return g.content_version
     read = request.environ.get(VERSION_READ) if has_request_context() else None

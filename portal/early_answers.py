@@ -99,6 +99,8 @@ class EarlyAnswers:
         self.wsgi_app = wsgi_app
         self.app = app
         self.static_prefix = f"{app.static_url_path}/"
+        self.backend = app.extensions["cache"][cache]  # bound by portal.caching before this layer is made
+        self.members_kept = isinstance(self.backend, RedisCache)
 
     def __call__(self, environ: dict, start_response):
         if (environ.get("PATH_INFO", "").startswith(self.static_prefix)
@@ -114,7 +116,7 @@ class EarlyAnswers:
     def _for_member(self, environ: dict) -> bool:
         """Whether this request (which carries a session) asks for a member endpoint, with a shared cache."""
         endpoints = self.app.extensions["portal_member_endpoints"]
-        if not endpoints or not isinstance(self.app.extensions["cache"][cache], RedisCache):
+        if not (self.members_kept and endpoints):
             return False
         try:
             endpoint, _arguments = self.app.url_map.bind_to_environ(environ).match()
@@ -123,12 +125,11 @@ class EarlyAnswers:
         return endpoint in endpoints
 
     def _answer(self, environ: dict, start_response, key: str, *, member: bool):
-        backend = self.app.extensions["cache"][cache]
         try:
             if member:
-                version, member_version, kept = backend.get_many(VERSION_KEY, MEMBER_VERSION_KEY, key)
+                version, member_version, kept = self.backend.get_many(VERSION_KEY, MEMBER_VERSION_KEY, key)
             else:
-                (version, kept), member_version = backend.get_many(VERSION_KEY, key), None
+                (version, kept), member_version = self.backend.get_many(VERSION_KEY, key), None
         except Exception:  # noqa: BLE001 - no cache: the stack answers without it (not waiting for it again)
             environ[VERSION_READ] = UNREACHABLE
             return self.wsgi_app(environ, start_response)
@@ -167,8 +168,8 @@ class EarlyAnswers:
         timeout = int(deadline - time.time())
         if timeout >= 1:
             try:
-                self.app.extensions["cache"][cache].set(key, (*versions, deadline, answered[0], answered[1], body),
-                                                        timeout=min(timeout, PAGE_TTL))
+                self.backend.set(key, (*versions, deadline, answered[0], answered[1], body),
+                                 timeout=min(timeout, PAGE_TTL))
             except Exception:  # noqa: BLE001
                 pass
         return [body]

@@ -13,6 +13,8 @@ from portal.extensions import db as portal_db
 from portal.gratitude.models import GratitudePost
 from tests.signin import sign_in_client
 
+pytestmark = pytest.mark.services
+
 FEED = "/en/gratitude"
 BROWSER = {"User-Agent": "Mozilla/5.0 (test browser)", "Accept-Encoding": "gzip"}
 
@@ -56,9 +58,6 @@ def feed(client, headers=BROWSER) -> str:
     assert response.status_code == 200, response.status_code
     body = response.get_data()
     return (gzip.decompress(body) if response.headers.get("Content-Encoding") == "gzip" else body).decode()
-
-
-pytestmark = pytest.mark.services
 
 
 def test_a_members_feed_is_given_again_before_flask_to_that_browser_only(app, make_user, make_post, reached):
