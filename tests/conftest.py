@@ -345,8 +345,8 @@ def smtp_server():
     """A real aiosmtpd SMTP server on a free port of this engineer's range (5300-5399 unless
     PORTAL_TEST_SMTP_PORTS="first-last" says otherwise). Not started until `.start()`: a test can first show
     what happens while nothing listens. Received messages are in `.messages`."""
-    from tests.smtp_sink import SMTPSink
+    from tests.smtp_sink import ObservedSMTPSink
 
-    sink = SMTPSink.on_free_port()
+    sink = ObservedSMTPSink.on_free_port()
     yield sink
     sink.stop()

@@ -22,6 +22,7 @@ class Received:
     rcpt_tos: list[str]
     raw: bytes
     message: EmailMessage
+    peer: tuple = ()  # the client's (host, port): one per SMTP session
 
 
 def _port_range() -> range:
@@ -66,14 +67,14 @@ class SMTPSink:
         """SMTP_URL for the portal."""
         return f"smtp://{self.host}:{self.port}"
 
-    async def handle_DATA(self, _server, _session, envelope):  # noqa: N802 - aiosmtpd's handler name
+    async def handle_DATA(self, _server, session, envelope):  # noqa: N802 - aiosmtpd's handler name
         """Record the message (after `delay`) and accept it."""
         self.data_started.set()
         if self.delay:
             await asyncio.sleep(self.delay)
         raw = envelope.original_content or envelope.content
         received = Received(envelope.mail_from, list(envelope.rcpt_tos), raw,
-                            message_from_bytes(raw, policy=policy.default))
+                            message_from_bytes(raw, policy=policy.default), tuple(session.peer or ()))
         with self._lock:
             self.messages.append(received)
         return "250 Message accepted for delivery"
@@ -103,3 +104,28 @@ class SMTPSink:
                     return list(self.messages)
             time.sleep(0.05)
         raise AssertionError(f"expected {count} message(s) within {timeout} s, got {len(self.messages)}")
+
+
+class ObservedSMTPSink(SMTPSink):
+    """The sink the tests use: also `refuse_next_mail`, the reply to the next MAIL command instead of 250 (once),
+    and `quits`, the number of QUITs. (The benchmark uses the plain sink: these hooks cost a little per message.)"""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(port)
+        self.refuse_next_mail: str | None = None
+        self.quits = 0
+
+    async def handle_MAIL(self, _server, _session, envelope, address, mail_options):  # noqa: N802
+        """Take the sender, unless told to refuse this one."""
+        if self.refuse_next_mail:
+            reply, self.refuse_next_mail = self.refuse_next_mail, None
+            return reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_QUIT(self, _server, _session, _envelope):  # noqa: N802
+        """Count the goodbye."""
+        with self._lock:
+            self.quits += 1
+        return "221 Bye"

@@ -18,13 +18,19 @@ _state: dict = {"url": None, "broker": None}
 
 
 def make_broker(redis_url: str | None) -> dramatiq.Broker:
-    """A RedisBroker with short socket timeouts (a down Redis must not hang a web request), or a StubBroker."""
+    """A RedisBroker with short socket timeouts (a down Redis must not hang a web request), or a StubBroker; on
+    either, worker threads keep their SMTP session between emails (delivery.KeepSMTPSessions)."""
+    from portal.notifications.delivery import KeepSMTPSessions
+
     if redis_url:
         import redis
 
         client = redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=10)
-        return RedisBroker(client=client)
-    return StubBroker()
+        broker = RedisBroker(client=client)
+    else:
+        broker = StubBroker()
+    broker.add_middleware(KeepSMTPSessions())
+    return broker
 
 
 def setup_broker(redis_url: str | None, *, fresh: bool = False) -> dramatiq.Broker:

@@ -30,6 +30,8 @@ import logging
 import os
 import smtplib
 import ssl
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -333,12 +335,30 @@ def flatten_for_smtp(message: EmailMessage) -> bytes:
     return buffer.getvalue()
 
 
-def smtp_send(settings: SMTPSettings, message: EmailMessage) -> None:
-    """One SMTP conversation: connect (TLS as the scheme says), log in if a user is given, send, quit."""
+class _Tracked:
+    """Remembers the last command sent, so a failure can tell whether the server had been given the message."""
+
+    last_command = ""
+
+    def putcmd(self, cmd, args=""):  # noqa: D102
+        self.last_command = cmd.lower()
+        super().putcmd(cmd, args)
+
+
+class _SMTP(_Tracked, smtplib.SMTP):
+    pass
+
+
+class _SMTPS(_Tracked, smtplib.SMTP_SSL):
+    pass
+
+
+def _open(settings: SMTPSettings) -> smtplib.SMTP:
+    """A new SMTP session, greeted (and in TLS and logged in, as the settings say)."""
     if settings.scheme == "smtps":
-        connection = smtplib.SMTP_SSL(settings.host, settings.port, timeout=SMTP_TIMEOUT_S, context=tls_context())
+        connection = _SMTPS(settings.host, settings.port, timeout=SMTP_TIMEOUT_S, context=tls_context())
     else:
-        connection = smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT_S)
+        connection = _SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT_S)
     try:
         connection.ehlo()
         if settings.scheme == "smtp+starttls":
@@ -346,18 +366,115 @@ def smtp_send(settings: SMTPSettings, message: EmailMessage) -> None:
             connection.ehlo()
         if settings.username:
             connection.login(settings.username, settings.password or "")
-        sender, recipient = mail_from_address(), str(message["To"])
-        if message["Bcc"] is None and message["Resent-Bcc"] is None and (sender + recipient).isascii():
-            connection.sendmail(sender, [recipient], flatten_for_smtp(message))
-        else:  # smtplib drops the Bcc, and asks for SMTPUTF8 for an address that is not ASCII
-            connection.send_message(message, from_addr=sender, to_addrs=[recipient])
     except BaseException:
         connection.close()
         raise
-    try:  # the server has the message now; a failed goodbye must not count as a failed delivery
+    return connection
+
+
+def _goodbye(connection: smtplib.SMTP) -> None:
+    """QUIT; the server has every message already, so a failed goodbye is not a failed delivery."""
+    try:
         connection.quit()
     except (smtplib.SMTPException, OSError):
         connection.close()
+
+
+# A worker thread keeps its SMTP session for the next email, the way an MTA reuses a connection during a burst:
+# no new TCP connection, greeting, EHLO, TLS handshake and login per email. Only within a short pause, and for a
+# limited number of messages, so an idle worker does not sit on a relay's connection.
+SMTP_REUSE_SECONDS = 10.0
+SMTP_MESSAGES_PER_CONNECTION = 100
+
+
+class _KeptSession(threading.local):
+    """This thread's SMTP session, when the thread keeps one (Dramatiq worker threads do; see KeepSMTPSessions)."""
+
+    enabled = False
+    connection: smtplib.SMTP | None = None
+    settings: SMTPSettings | None = None
+    last_used = 0.0
+    messages = 0
+
+    def take(self, settings: SMTPSettings) -> smtplib.SMTP | None:
+        """The kept session, if it may carry this message; otherwise it is ended and None returned."""
+        connection, self.connection = self.connection, None
+        if connection is None:
+            return None
+        if (settings == self.settings and self.messages < SMTP_MESSAGES_PER_CONNECTION
+                and time.monotonic() - self.last_used < SMTP_REUSE_SECONDS):
+            return connection
+        _goodbye(connection)
+        return None
+
+    def keep(self, connection: smtplib.SMTP, settings: SMTPSettings, fresh: bool) -> None:
+        self.connection, self.settings = connection, settings
+        self.messages = 1 if fresh else self.messages + 1
+        self.last_used = time.monotonic()
+
+    def end(self) -> None:
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            _goodbye(connection)
+
+
+_kept = _KeptSession()
+
+
+class KeepSMTPSessions(dramatiq.Middleware):
+    """Lets each Dramatiq worker thread keep its SMTP session between emails, and ends it when the thread stops."""
+
+    def after_worker_thread_boot(self, broker, thread):  # noqa: D102
+        _kept.enabled = True
+
+    def before_worker_thread_shutdown(self, broker, thread):  # noqa: D102
+        _kept.end()
+        _kept.enabled = False
+
+
+def smtp_send(settings: SMTPSettings, message: EmailMessage) -> None:
+    """Hand one message over: on this thread's kept session when there is one, else on a new one (TLS and login
+    as the scheme says). A kept session the server has closed meanwhile fails at MAIL, before the server was given
+    anything: the message then goes once more on a new session. Outside a worker thread the session ends with the
+    message (QUIT)."""
+    connection = _kept.take(settings) if _kept.enabled else None
+    fresh = connection is None
+    try:
+        if fresh:
+            connection = _open(settings)
+        try:
+            _transfer(connection, message)
+        except (smtplib.SMTPServerDisconnected, smtplib.SMTPSenderRefused) as exc:
+            if fresh or not _ended_before_handover(connection, exc):
+                raise
+            connection.close()  # the server had ended the kept session: nothing was handed over on it
+            connection, fresh = _open(settings), True
+            _transfer(connection, message)
+    except BaseException:
+        if connection is not None:
+            connection.close()
+        raise
+    if _kept.enabled:
+        _kept.keep(connection, settings, fresh)
+    else:
+        _goodbye(connection)
+
+
+def _ended_before_handover(connection: smtplib.SMTP, exc: smtplib.SMTPException) -> bool:
+    """Whether the server had ended the session when it was asked to take a message (at MAIL, its first command):
+    the connection was closed, or the server said 421 (closing, as servers do after a pause)."""
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return exc.smtp_code == 421
+    return connection.last_command == "mail"
+
+
+def _transfer(connection: smtplib.SMTP, message: EmailMessage) -> None:
+    """MAIL, RCPT and DATA for one message on an open session."""
+    sender, recipient = mail_from_address(), str(message["To"])
+    if message["Bcc"] is None and message["Resent-Bcc"] is None and (sender + recipient).isascii():
+        connection.sendmail(sender, [recipient], flatten_for_smtp(message))
+    else:  # smtplib drops the Bcc, and asks for SMTPUTF8 for an address that is not ASCII
+        connection.send_message(message, from_addr=sender, to_addrs=[recipient])
 
 
 def write_eml(outbox: Path, message: EmailMessage, notification: Notification) -> Path:
