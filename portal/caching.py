@@ -105,6 +105,7 @@ def bump_content_version(key: str = VERSION_KEY) -> None:
     except Exception:  # noqa: BLE001 - entries then expire within PAGE_TTL anyway
         log.warning("could not bump the page cache version %s", key, exc_info=True)
     if key == VERSION_KEY:
+        current_app.extensions.get("portal_local_answers", {}).clear()  # portal.early_answers.LOCAL_ANSWERS
         g.pop("content_version", None)
         if has_request_context():
             request.environ.pop(VERSION_READ, None)

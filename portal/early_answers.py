@@ -6,11 +6,13 @@ that a shared cache may keep (status 200, Cache-Control public, no Set-Cookie, s
 under the content version and everything the answer can depend on: scheme, host, path and query string, the htmx
 headers, the language Accept-Language picks (the raw header stands for it), and the whole Cookie header. Only a
 request with no session and no remember-me cookie (so: not signed in, no flash waiting, no CSRF token) and no
-Authorization header is ever answered from it. Two tiers:
+Authorization header is ever answered from it. Two tiers (and, with Redis, a copy of the first in each process):
 
 1. The final answer, exactly as the stack sent it (compressed as that request's Accept-Encoding asked, which is
    part of its key), kept by EarlyAnswers, a WSGI layer in front of Flask: the next such request is answered with
    those bytes before Flask makes a request context (one cache read: the content version and the answer together).
+   With Redis, the process also keeps what it read for LOCAL_SECONDS (see there): the same request again within
+   that second is answered with no cache read at all.
 2. The answer before compression, kept by the last after_request step: a request the first tier cannot answer
    (another Accept-Encoding) is answered from it by the first before_request function (serve_early), before
    Flask-Login, Flask-Babel, Flask-WTF, the limiter and the view; compression still follows its Accept-Encoding,
@@ -87,6 +89,18 @@ def _member_key(environ: dict) -> str:
                                        digest_size=32).hexdigest()
 
 
+# With Redis, a web process also keeps the visitors' answers it gave in its own memory for LOCAL_SECONDS, so that a
+# page asked for many times a second costs no Redis round trip each time (the round trip cost more CPU than the
+# bare Flask route the benchmark compares with). A change committed in this process empties that memory at once
+# (portal.caching.bump_content_version); one committed in another process shows here within LOCAL_SECONDS. The
+# page itself tells browsers and shared caches they may keep it for 60 s, so this is well inside what visitors
+# already get. Members' pages are never kept here.
+LOCAL_SECONDS = 1.0
+LOCAL_ENTRIES = 256
+LOCAL_ANSWERS = "portal_local_answers"  # app.extensions: this process's copies (a dict), emptied on a change
+_monotonic = time.monotonic  # tests replace it
+
+
 class EarlyAnswers:
     """A WSGI layer in front of the app (inside it, WhiteNoise serves static files).
 
@@ -101,6 +115,8 @@ class EarlyAnswers:
         self.static_prefix = f"{app.static_url_path}/"
         self.backend = app.extensions["cache"][cache]  # bound by portal.caching before this layer is made
         self.members_kept = isinstance(self.backend, RedisCache)
+        # (expires, deadline, status, headers, body) by key; only when the cache is Redis (else it is in process)
+        self.local: dict | None = app.extensions.setdefault(LOCAL_ANSWERS, {}) if self.members_kept else None
 
     def __call__(self, environ: dict, start_response):
         if (environ.get("PATH_INFO", "").startswith(self.static_prefix)
@@ -125,6 +141,11 @@ class EarlyAnswers:
         return endpoint in endpoints
 
     def _answer(self, environ: dict, start_response, key: str, *, member: bool):
+        if not member and self.local is not None:
+            copy = self.local.get(key)
+            if copy is not None and copy[0] > _monotonic() and copy[1] > time.time():
+                start_response(copy[2], copy[3])
+                return [b"" if environ["REQUEST_METHOD"] == "HEAD" else copy[4]]
         try:
             if member:
                 version, member_version, kept = self.backend.get_many(VERSION_KEY, MEMBER_VERSION_KEY, key)
@@ -142,10 +163,19 @@ class EarlyAnswers:
         environ[VERSION_READ] = version  # the stack's content_version() reads it from here
         if (isinstance(kept, tuple) and len(kept) == len(versions) + 4 and kept[:len(versions)] == versions
                 and None not in versions and kept[len(versions)] > time.time()):
-            status, headers, body = kept[-3:]
+            deadline, status, headers, body = kept[-4:]
+            if not member and self.local is not None:
+                self._keep_locally(key, deadline, status, headers, body)
             start_response(status, headers)
             return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
         return self._run_and_keep(environ, start_response, key, versions)
+
+    def _keep_locally(self, key: str, deadline: float, status: str, headers: list, body: bytes) -> None:
+        """This process's copy of a visitor's answer just read from Redis (dict operations are atomic, so the
+        threads of a gthread worker may share it; when full it starts again empty)."""
+        if len(self.local) >= LOCAL_ENTRIES:
+            self.local.clear()
+        self.local[key] = (_monotonic() + LOCAL_SECONDS, deadline, status, headers, body)
 
     def _run_and_keep(self, environ: dict, start_response, key: str, versions: tuple):
         answered: list = []

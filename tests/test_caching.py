@@ -310,18 +310,21 @@ def test_a_kept_final_answer_is_never_given_after_a_change(app, make_session, db
 
 
 @pytest.mark.services
-def test_two_web_instances_sharing_redis_never_answer_early_after_the_other_one_changed_something(
+def test_two_web_instances_sharing_redis_show_a_change_at_once_here_and_within_a_second_there(
         tmp_path, redis_url, monkeypatch):
     """Production shape: two web instances, one database, one Redis (RedisCache). An answer kept by the first
-    instance is given before Flask, until the second instance commits a change: from then on the first one renders
-    afresh, because both read the content version from Redis."""
+    instance is given before Flask, from Redis and then from the process's own copy. A change the first instance
+    commits shows there at once; a change the second one commits shows on the first within LOCAL_SECONDS (its own
+    copy), and from then on it renders afresh, because both read the content version from Redis."""
     from sqlmodel import SQLModel
 
-    from portal import create_app
+    from portal import create_app, early_answers
     from portal.config import TestConfig
     from portal.extensions import db as portal_db
     from portal.sessions.models import SupportSession
 
+    clock = [1000.0]
+    monkeypatch.setattr(early_answers, "_monotonic", lambda: clock[0])
     instances = []
     for name in ("a", "b"):
         config = TestConfig(tmp_path / name)
@@ -339,22 +342,43 @@ def test_two_web_instances_sharing_redis_never_answer_early_after_the_other_one_
         portal_db.session.add(row)
         portal_db.session.commit()
         row_id = row.id
+
+    def retitle(instance, title: str) -> None:
+        with instance.app_context():
+            changed = portal_db.session.get(SupportSession, row_id)
+            changed.title_en = title
+            portal_db.session.add(changed)
+            portal_db.session.commit()
+
+    def listing() -> str:
+        return first.test_client().get("/en/sessions").get_data(as_text=True)
+
     try:
-        assert "Kept by instance a" in first.test_client().get("/en/sessions").get_data(as_text=True)
+        assert "Kept by instance a" in listing()
         contexts: list[str] = []
         real_context = first.request_context
         monkeypatch.setattr(first, "request_context", lambda environ: contexts.append(environ["PATH_INFO"])
                             or real_context(environ))
-        assert "Kept by instance a" in first.test_client().get("/en/sessions").get_data(as_text=True)
-        assert contexts == []  # answered from Redis, before Flask
-        with second.app_context():
-            changed = portal_db.session.get(SupportSession, row_id)
-            changed.title_en = "Changed by instance b"
-            portal_db.session.add(changed)
-            portal_db.session.commit()
-        html = first.test_client().get("/en/sessions").get_data(as_text=True)
-        assert "Changed by instance b" in html and "Kept by instance a" not in html
-        assert contexts == ["/en/sessions"]
+        reads: list[tuple] = []
+        backend = first.extensions["cache"][next(iter(first.extensions["cache"]))]
+        real_get_many = backend.get_many
+        monkeypatch.setattr(backend, "get_many", lambda *keys: reads.append(keys) or real_get_many(*keys))
+        assert "Kept by instance a" in listing()
+        assert contexts == [] and len(reads) == 1  # answered from Redis, before Flask
+        assert "Kept by instance a" in listing()
+        assert contexts == [] and len(reads) == 1  # and now from this process's own copy
+
+        retitle(first, "Changed by instance a")  # a change made here empties this process's copies
+        assert "Changed by instance a" in listing() and contexts == ["/en/sessions"]
+        assert "Changed by instance a" in listing() and contexts == ["/en/sessions"]  # kept again, from Redis
+
+        retitle(second, "Changed by instance b")  # made in another process
+        clock[0] += early_answers.LOCAL_SECONDS / 2
+        assert "Changed by instance a" in listing()  # this process's copy, still within its second
+        clock[0] += early_answers.LOCAL_SECONDS / 2
+        html = listing()
+        assert "Changed by instance b" in html and "Changed by instance a" not in html
+        assert contexts == ["/en/sessions", "/en/sessions"]
     finally:
         for instance in instances:
             with instance.app_context():
