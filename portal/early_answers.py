@@ -144,7 +144,7 @@ class EarlyAnswers:
         if not member and self.local is not None:
             copy = self.local.get(key)
             if copy is not None and copy[0] > _monotonic() and copy[1] > time.time():
-                start_response(copy[2], copy[3])
+                start_response(copy[2], list(copy[3]))  # a list of its own: a server may add to the one it gets
                 return [b"" if environ["REQUEST_METHOD"] == "HEAD" else copy[4]]
         try:
             if member:
@@ -175,7 +175,7 @@ class EarlyAnswers:
         threads of a gthread worker may share it; when full it starts again empty)."""
         if len(self.local) >= LOCAL_ENTRIES:
             self.local.clear()
-        self.local[key] = (_monotonic() + LOCAL_SECONDS, deadline, status, headers, body)
+        self.local[key] = (_monotonic() + LOCAL_SECONDS, deadline, status, tuple(headers), body)
 
     def _run_and_keep(self, environ: dict, start_response, key: str, versions: tuple):
         answered: list = []

@@ -355,6 +355,7 @@ def test_two_web_instances_sharing_redis_show_a_change_at_once_here_and_within_a
 
     try:
         assert "Kept by instance a" in listing()
+        first.test_client().get("/en/sessions", headers={"Accept-Encoding": "br"})  # kept, brotli
         contexts: list[str] = []
         real_context = first.request_context
         monkeypatch.setattr(first, "request_context", lambda environ: contexts.append(environ["PATH_INFO"])
@@ -363,10 +364,14 @@ def test_two_web_instances_sharing_redis_show_a_change_at_once_here_and_within_a
         backend = first.extensions["cache"][next(iter(first.extensions["cache"]))]
         real_get_many = backend.get_many
         monkeypatch.setattr(backend, "get_many", lambda *keys: reads.append(keys) or real_get_many(*keys))
-        assert "Kept by instance a" in listing()
+        from_redis = first.test_client().get("/en/sessions", headers={"Accept-Encoding": "br"})
         assert contexts == [] and len(reads) == 1  # answered from Redis, before Flask
-        assert "Kept by instance a" in listing()
-        assert contexts == [] and len(reads) == 1  # and now from this process's own copy
+        from_copy = first.test_client().get("/en/sessions", headers={"Accept-Encoding": "br"})
+        assert contexts == [] and len(reads) == 1  # and now from this process's own copy, the very same answer
+        assert from_copy.get_data() == from_redis.get_data() and from_copy.headers == from_redis.headers
+        assert from_copy.headers["Content-Encoding"] == "br" and "Set-Cookie" not in from_copy.headers
+        assert "Kept by instance a" in listing() and len(reads) == 2  # the identity answer: read once, then copied
+        assert "Kept by instance a" in listing() and len(reads) == 2
 
         retitle(first, "Changed by instance a")  # a change made here empties this process's copies
         assert "Changed by instance a" in listing() and contexts == ["/en/sessions"]
