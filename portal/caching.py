@@ -45,6 +45,8 @@ _TOUCHED = "portal_cache_touched"
 # WSGI environ: the content version EarlyAnswers (portal.early_answers) read, or UNREACHABLE when Redis did not answer
 VERSION_READ = "portal.caching.version"
 UNREACHABLE = object()
+# app.extensions: a web process's copies of visitors' early answers (portal.early_answers), emptied on a change
+LOCAL_ANSWERS = "portal_local_answers"
 
 
 def watch_tables(app: Flask, *tables: str) -> None:
@@ -105,7 +107,7 @@ def bump_content_version(key: str = VERSION_KEY) -> None:
     except Exception:  # noqa: BLE001 - entries then expire within PAGE_TTL anyway
         log.warning("could not bump the page cache version %s", key, exc_info=True)
     if key == VERSION_KEY:
-        current_app.extensions.get("portal_local_answers", {}).clear()  # portal.early_answers.LOCAL_ANSWERS
+        current_app.extensions.get(LOCAL_ANSWERS, {}).clear()
         g.pop("content_version", None)
         if has_request_context():
             request.environ.pop(VERSION_READ, None)

@@ -41,7 +41,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_cookie
 from werkzeug.routing import RequestRedirect
 
-from portal.caching import MEMBER_VERSION_KEY, PAGE_TTL, UNREACHABLE, VERSION_KEY, VERSION_READ, cache, cache_control
+from portal.caching import (LOCAL_ANSWERS, MEMBER_VERSION_KEY, PAGE_TTL, UNREACHABLE, VERSION_KEY, VERSION_READ, cache,
+                            cache_control)
 
 EARLY_HEADERS = tuple(f"HTTP_{name.upper().replace('-', '_')}" for name in (
     "HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request", "HX-Current-URL",
@@ -97,8 +98,7 @@ def _member_key(environ: dict) -> str:
 # already get. Members' pages are never kept here.
 LOCAL_SECONDS = 1.0
 LOCAL_ENTRIES = 256
-LOCAL_ANSWERS = "portal_local_answers"  # app.extensions: this process's copies (a dict), emptied on a change
-_monotonic = time.monotonic  # tests replace it
+_now = time.time  # tests replace it
 
 
 class EarlyAnswers:
@@ -115,7 +115,7 @@ class EarlyAnswers:
         self.static_prefix = f"{app.static_url_path}/"
         self.backend = app.extensions["cache"][cache]  # bound by portal.caching before this layer is made
         self.members_kept = isinstance(self.backend, RedisCache)
-        # (expires, deadline, status, headers, body) by key; only when the cache is Redis (else it is in process)
+        # (expires, status, headers, body) by key; only when the cache is Redis (else it is in process)
         self.local: dict | None = app.extensions.setdefault(LOCAL_ANSWERS, {}) if self.members_kept else None
 
     def __call__(self, environ: dict, start_response):
@@ -143,9 +143,9 @@ class EarlyAnswers:
     def _answer(self, environ: dict, start_response, key: str, *, member: bool):
         if not member and self.local is not None:
             copy = self.local.get(key)
-            if copy is not None and copy[0] > _monotonic() and copy[1] > time.time():
-                start_response(copy[2], list(copy[3]))  # a list of its own: a server may add to the one it gets
-                return [b"" if environ["REQUEST_METHOD"] == "HEAD" else copy[4]]
+            if copy is not None and copy[0] > _now():
+                start_response(copy[1], list(copy[2]))  # a list of its own: a server may add to the one it gets
+                return [b"" if environ["REQUEST_METHOD"] == "HEAD" else copy[3]]
         try:
             if member:
                 version, member_version, kept = self.backend.get_many(VERSION_KEY, MEMBER_VERSION_KEY, key)
@@ -171,11 +171,12 @@ class EarlyAnswers:
         return self._run_and_keep(environ, start_response, key, versions)
 
     def _keep_locally(self, key: str, deadline: float, status: str, headers: list, body: bytes) -> None:
-        """This process's copy of a visitor's answer just read from Redis (dict operations are atomic, so the
-        threads of a gthread worker may share it; when full it starts again empty)."""
+        """This process's copy of a visitor's answer just read from Redis, until LOCAL_SECONDS pass or the page's own
+        deadline, whichever comes first (dict operations are atomic, so the threads of a gthread worker may share
+        it; when full it starts again empty)."""
         if len(self.local) >= LOCAL_ENTRIES:
             self.local.clear()
-        self.local[key] = (_monotonic() + LOCAL_SECONDS, deadline, status, tuple(headers), body)
+        self.local[key] = (min(_now() + LOCAL_SECONDS, deadline), status, tuple(headers), body)
 
     def _run_and_keep(self, environ: dict, start_response, key: str, versions: tuple):
         answered: list = []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import time
 from datetime import timedelta, timezone
 
 import pytest
@@ -323,8 +324,8 @@ def test_two_web_instances_sharing_redis_show_a_change_at_once_here_and_within_a
     from portal.extensions import db as portal_db
     from portal.sessions.models import SupportSession
 
-    clock = [1000.0]
-    monkeypatch.setattr(early_answers, "_monotonic", lambda: clock[0])
+    clock = [time.time()]
+    monkeypatch.setattr(early_answers, "_now", lambda: clock[0])
     instances = []
     for name in ("a", "b"):
         config = TestConfig(tmp_path / name)
